@@ -1,0 +1,52 @@
+# ClawOps — make help lists the targets.
+GO      ?= go
+BIN     := bin/clawops
+EXAMPLE := bin/clawops-example-agent
+ADDR    ?= 127.0.0.1:3001
+DB      ?= ./data/clawops.db
+TAILWIND := npx --no-install tailwindcss -c tailwind.config.js -i static/css/input.css -o static/css/app.css --minify
+
+.PHONY: help run dev build generate css node_modules test lint check-generated bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+build: ## build the clawops binary into bin/
+	$(GO) build -o $(BIN) ./cmd/clawops
+
+run: build ## start the server with demo data on http://127.0.0.1:3001
+	./$(BIN) serve --demo --addr $(ADDR) --db $(DB)
+
+dev: ## rebuild templates and CSS on change while the server runs
+	$(GO) tool templ generate --watch --proxy="http://$(ADDR)" --cmd="$(GO) run ./cmd/clawops serve --demo --addr $(ADDR) --db $(DB)" & \
+	npx --no-install tailwindcss -c tailwind.config.js -i static/css/input.css -o static/css/app.css --watch
+
+generate: ## regenerate Go code from the templ files
+	$(GO) tool templ generate
+
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch node_modules
+
+css: node_modules ## build static/css/app.css with Tailwind
+	$(TAILWIND)
+
+test: ## run every test, browser tests included, with the race detector
+	$(GO) test -race -count=1 ./...
+
+lint: ## go vet, gofmt and templ fmt checks
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$'))" || (gofmt -l . && exit 1)
+	$(GO) tool templ fmt -fail views
+
+check-generated: node_modules ## regenerate templ code and CSS and fail if they differ from the commit
+	$(GO) tool templ generate
+	$(TAILWIND)
+	git diff --exit-code -- views static/css
+	@test -z "$$(git status --porcelain -- views static/css)" || (git status --porcelain -- views static/css && exit 1)
+
+bench: ## Go benchmarks and the HTTP load run over loopback
+	$(GO) test -run '^$$' -bench . -benchtime 3s ./internal/...
+
+clean: ## remove build output (keeps the database)
+	rm -rf bin

@@ -1,0 +1,177 @@
+// Package app assembles ClawOps: it opens and migrates the database, seeds what a first start
+// needs, builds the stores and the HTTP server, and runs it until told to stop.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/clawops/clawops/internal/activity"
+	"github.com/clawops/clawops/internal/agent"
+	"github.com/clawops/clawops/internal/audit"
+	"github.com/clawops/clawops/internal/auth"
+	"github.com/clawops/clawops/internal/campaign"
+	"github.com/clawops/clawops/internal/config"
+	"github.com/clawops/clawops/internal/database"
+	"github.com/clawops/clawops/internal/event"
+	"github.com/clawops/clawops/internal/metrics"
+	"github.com/clawops/clawops/internal/schedule"
+	"github.com/clawops/clawops/internal/seed"
+	"github.com/clawops/clawops/internal/web"
+)
+
+// shutdownGrace is how long in-flight requests get to finish after a stop signal.
+const shutdownGrace = 10 * time.Second
+
+// App is a ready-to-serve ClawOps.
+type App struct {
+	cfg    config.Config
+	DB     *database.DB
+	Users  *auth.Store
+	Server *web.Server
+	broker *event.Broker
+}
+
+// Open opens and migrates the database, creates the default campaign and the first admin when
+// missing, loads the demo data when asked, and builds the server. Messages meant for the person
+// starting the server (a generated password) go to out.
+func Open(ctx context.Context, cfg config.Config, out io.Writer) (*App, error) {
+	db, err := database.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	a, err := build(ctx, cfg, db, out)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func build(ctx context.Context, cfg config.Config, db *database.DB, out io.Writer) (*App, error) {
+	if _, err := db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	broker := event.NewBroker()
+	act := activity.NewStore(db, broker)
+	campaigns := campaign.NewStore(db, act)
+	agents := agent.NewStore(db, act)
+	schedules := schedule.NewStore(db, act)
+	users := auth.NewStore(db)
+	if err := seed.Defaults(ctx, db, campaigns, agents, schedules); err != nil {
+		return nil, fmt.Errorf("app: seed defaults: %w", err)
+	}
+	if err := ensureAdmin(ctx, cfg, users, out); err != nil {
+		return nil, err
+	}
+	if cfg.Demo {
+		if err := seed.Demo(ctx, db, campaigns, agents, schedules, time.Now()); err != nil {
+			return nil, fmt.Errorf("app: load demo data: %w", err)
+		}
+	}
+	srv := web.New(web.Deps{
+		DB: db, Users: users, Campaigns: campaigns, Agents: agents, Activity: act,
+		Audit: audit.NewStore(db), Metrics: metrics.NewStore(db, broker), Broker: broker,
+		SecureCookies: cfg.SecureCookies,
+	})
+	return &App{cfg: cfg, DB: db, Users: users, Server: srv, broker: broker}, nil
+}
+
+// ensureAdmin creates the first admin on a database without users. A generated password is
+// printed once; with the demo data it is also kept beside the database so that a local
+// demo can show it again.
+func ensureAdmin(ctx context.Context, cfg config.Config, users *auth.Store, out io.Writer) error {
+	n, err := users.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	password := cfg.AdminPassword
+	generated := password == ""
+	if generated {
+		password = auth.GeneratePassword()
+	}
+	if _, err := users.CreateUser(ctx, auth.NewUser{Email: cfg.AdminEmail, Name: "Admin",
+		Password: password, Role: "admin"}); err != nil {
+		return fmt.Errorf("app: create admin %s: %w", cfg.AdminEmail, err)
+	}
+	slog.Info("Created the admin user", "email", cfg.AdminEmail)
+	if !generated {
+		return nil
+	}
+	fmt.Fprintf(out, "\n  Admin password (shown once): %s\n\n", password)
+	if cfg.Demo {
+		path := DemoPasswordFile(cfg.DBPath)
+		if err := os.WriteFile(path, []byte(password+"\n"), 0o600); err != nil {
+			return fmt.Errorf("app: keep demo admin password: %w", err)
+		}
+	}
+	return nil
+}
+
+// DemoPasswordFile is where a demo database keeps its generated admin password.
+func DemoPasswordFile(dbPath string) string {
+	return filepath.Join(filepath.Dir(dbPath), "demo-admin-password")
+}
+
+// Serve listens on the configured address and serves until ctx ends, then drains in-flight
+// requests before returning.
+func (a *App) Serve(ctx context.Context, out io.Writer) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("app: listen on %s: %w", a.cfg.Addr, err)
+	}
+	return a.ServeListener(ctx, ln, out)
+}
+
+// ServeListener serves on ln until ctx ends.
+func (a *App) ServeListener(ctx context.Context, ln net.Listener, out io.Writer) error {
+	hs := a.Server.HTTPServer(ln.Addr().String())
+	hs.BaseContext = func(net.Listener) context.Context { return ctx }
+	a.announce(ln.Addr().String(), out)
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("app: serve: %w", err)
+	case <-ctx.Done():
+	}
+	slog.Info("Shutting down", "grace", shutdownGrace)
+	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("app: shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("app: serve: %w", err)
+	}
+	return nil
+}
+
+func (a *App) announce(addr string, out io.Writer) {
+	host, port, _ := net.SplitHostPort(addr)
+	if host == "" || host == "::" || host == "0.0.0.0" {
+		host = "127.0.0.1"
+	}
+	url := "http://" + net.JoinHostPort(host, port)
+	slog.Info("ClawOps is listening", "url", url, "db", a.DB.Path())
+	login := a.cfg.AdminEmail
+	if a.cfg.Demo {
+		if b, err := os.ReadFile(DemoPasswordFile(a.cfg.DBPath)); err == nil {
+			login += " / " + strings.TrimSpace(string(b))
+		}
+	}
+	fmt.Fprintf(out, "ClawOps is running at %s\n  sign in as %s\n", url, login)
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

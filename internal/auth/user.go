@@ -1,0 +1,329 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/clawops/clawops/internal/access"
+	"github.com/clawops/clawops/internal/database"
+	"github.com/clawops/clawops/internal/derrors"
+)
+
+// Errors of this package.
+var (
+	ErrNotFound           = fmt.Errorf("auth: user %w", derrors.NotFound)
+	ErrEmailTaken         = fmt.Errorf("auth: email already in use: %w", derrors.Conflict)
+	ErrInvalidCredentials = fmt.Errorf("auth: invalid email or password")
+	ErrDisabled           = fmt.Errorf("auth: user disabled")
+)
+
+// MinPasswordLen is the shortest password accepted.
+const MinPasswordLen = 12
+
+// maxPasswordLen bounds the work a password hash can be made to do.
+const maxPasswordLen = 256
+
+// User is a person who can sign in.
+type User struct {
+	ID          string     `json:"id"`
+	Email       string     `json:"email"`
+	Name        string     `json:"name"`
+	Role        string     `json:"role"`
+	Disabled    bool       `json:"disabled"`
+	LastLoginAt *time.Time `json:"lastLoginAt"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	UpdatedAt   time.Time  `json:"updatedAt"`
+}
+
+// Principal is the caller this user is when acting without a token.
+func (u User) Principal() access.Principal {
+	return access.Principal{UserID: u.ID, Email: u.Email, Name: u.Name, PlatformRole: u.Role}
+}
+
+// NewUser is what creating a user takes.
+type NewUser struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Password string `json:"password"`
+	Role     string `json:"role"`
+	// PasswordHash, when set, is stored as is instead of hashing Password (used by import).
+	PasswordHash string `json:"-"`
+}
+
+// Store keeps users and tokens.
+type Store struct {
+	db  *database.DB
+	now func() time.Time
+	// lastUsed remembers when a token's last_used_at was written, to write it at most once a
+	// minute instead of on every request.
+	lastUsed *usageClock
+}
+
+// NewStore returns a store over db.
+func NewStore(db *database.DB) *Store {
+	return &Store{db: db, now: time.Now, lastUsed: newUsageClock()}
+}
+
+func validateUser(n *NewUser) error {
+	f := derrors.Fields{}
+	n.Email = strings.TrimSpace(n.Email)
+	n.Name = strings.TrimSpace(n.Name)
+	if n.Role == "" {
+		n.Role = access.PlatformMember
+	}
+	if a, err := mail.ParseAddress(n.Email); err != nil || a.Address != n.Email ||
+		len(n.Email) > 254 {
+		f.Add("email", "must be a valid email address")
+	}
+	switch {
+	case strings.ContainsRune(n.Name, 0):
+		f.Add("name", "must not contain NUL bytes")
+	case utf8.RuneCountInString(n.Name) > 100:
+		f.Add("name", "must be at most 100 characters")
+	}
+	if n.Role != access.PlatformAdmin && n.Role != access.PlatformMember {
+		f.Add("role", "must be admin or member")
+	}
+	if n.PasswordHash == "" {
+		if msg := CheckPasswordRules(n.Password); msg != "" {
+			f.Add("password", msg)
+		}
+	}
+	return f.Err()
+}
+
+// CheckPasswordRules returns why a new password is unacceptable, or "" when it is fine.
+func CheckPasswordRules(pw string) string {
+	switch {
+	case utf8.RuneCountInString(pw) < MinPasswordLen:
+		return fmt.Sprintf("must be at least %d characters", MinPasswordLen)
+	case len(pw) > maxPasswordLen:
+		return fmt.Sprintf("must be at most %d bytes", maxPasswordLen)
+	case strings.ContainsRune(pw, 0):
+		return "must not contain NUL bytes"
+	}
+	return ""
+}
+
+// CreateUser adds a user.
+func (s *Store) CreateUser(ctx context.Context, n NewUser) (User, error) {
+	if err := validateUser(&n); err != nil {
+		return User{}, err
+	}
+	hash := n.PasswordHash
+	if hash == "" {
+		var err error
+		if hash, err = HashPassword(ctx, n.Password); err != nil {
+			return User{}, err
+		}
+	}
+	id := database.NewID()
+	now := database.FormatTime(s.now())
+	_, err := s.db.W.ExecContext(ctx, `
+		INSERT INTO users (id, email, name, password_hash, role, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, n.Email, n.Name, hash, n.Role, now, now)
+	if database.IsUniqueViolation(err) {
+		return User{}, ErrEmailTaken
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("auth: create user %s: %w", n.Email, err)
+	}
+	return s.User(ctx, id)
+}
+
+const selectUser = `SELECT id, email, name, role, disabled_at IS NOT NULL, last_login_at,
+	created_at, updated_at FROM users`
+
+func scanUser(r interface{ Scan(...any) error }) (User, error) {
+	var u User
+	err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Disabled,
+		database.NullTime(&u.LastLoginAt), database.Time(&u.CreatedAt), database.Time(&u.UpdatedAt))
+	return u, err
+}
+
+// User returns one user.
+func (s *Store) User(ctx context.Context, id string) (User, error) {
+	u, err := scanUser(s.db.R.QueryRowContext(ctx, selectUser+` WHERE id = ?`, id))
+	if database.IsNoRows(err) {
+		return User{}, ErrNotFound
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("auth: user %s: %w", id, err)
+	}
+	return u, nil
+}
+
+// Users lists every user by email.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	rows, err := s.db.R.QueryContext(ctx, selectUser+` ORDER BY lower(email)`)
+	if err != nil {
+		return nil, fmt.Errorf("auth: users: %w", err)
+	}
+	defer rows.Close()
+	out := []User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("auth: users: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// CountUsers counts every user, disabled ones included.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("auth: count users: %w", err)
+	}
+	return n, nil
+}
+
+// Authenticate checks an email and password. Unknown emails, wrong passwords and disabled users
+// all answer ErrInvalidCredentials after the same amount of work.
+func (s *Store) Authenticate(ctx context.Context, email, password string) (User, error) {
+	var id, hash string
+	var disabled bool
+	err := s.db.R.QueryRowContext(ctx, `
+		SELECT id, password_hash, disabled_at IS NOT NULL FROM users WHERE lower(email) = lower(?)`,
+		strings.TrimSpace(email)).Scan(&id, &hash, &disabled)
+	if database.IsNoRows(err) {
+		if _, _, err := CheckPassword(ctx, dummyHash(), password); err != nil {
+			return User{}, err
+		}
+		return User{}, ErrInvalidCredentials
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("auth: authenticate: %w", err)
+	}
+	if len(password) > maxPasswordLen {
+		return User{}, ErrInvalidCredentials
+	}
+	ok, rehash, err := CheckPassword(ctx, hash, password)
+	if err != nil {
+		return User{}, err
+	}
+	if !ok || disabled {
+		return User{}, ErrInvalidCredentials
+	}
+	now := database.FormatTime(s.now())
+	if _, err := s.db.W.ExecContext(ctx, `UPDATE users SET last_login_at = ? WHERE id = ?`,
+		now, id); err != nil {
+		return User{}, fmt.Errorf("auth: record login of %s: %w", id, err)
+	}
+	if rehash {
+		if err := s.SetPassword(ctx, id, password); err != nil {
+			return User{}, err
+		}
+	}
+	return s.User(ctx, id)
+}
+
+// SetPassword replaces a user's password with a fresh argon2id hash.
+func (s *Store) SetPassword(ctx context.Context, id, password string) error {
+	hash, err := HashPassword(ctx, password)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.W.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ?
+		WHERE id = ?`, hash, database.FormatTime(s.now()), id)
+	if err != nil {
+		return fmt.Errorf("auth: set password of %s: %w", id, err)
+	}
+	return nil
+}
+
+// UserPatch changes a user; nil fields stay.
+type UserPatch struct {
+	Name     *string `json:"name"`
+	Role     *string `json:"role"`
+	Password *string `json:"password"`
+	Disabled *bool   `json:"disabled"`
+}
+
+// UpdateUser applies a patch. Disabling a user revokes their tokens at once.
+func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (User, error) {
+	u, err := s.User(ctx, id)
+	if err != nil {
+		return User{}, err
+	}
+	n := NewUser{Email: u.Email, Name: u.Name, Role: u.Role, PasswordHash: "unchanged"}
+	if p.Name != nil {
+		n.Name = *p.Name
+	}
+	if p.Role != nil {
+		n.Role = *p.Role
+		if n.Role == "" {
+			n.Role = "invalid"
+		}
+	}
+	f := derrors.Fields{}
+	if err := validateUser(&n); err != nil {
+		f, _ = derrors.AsFields(err)
+	}
+	if p.Password != nil {
+		if msg := CheckPasswordRules(*p.Password); msg != "" {
+			f.Add("password", msg)
+		}
+	}
+	if err := f.Err(); err != nil {
+		return User{}, err
+	}
+	now := database.FormatTime(s.now())
+	err = s.db.Tx(ctx, func(tx *database.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, role = ?, updated_at = ?
+			WHERE id = ?`, n.Name, n.Role, now, id); err != nil {
+			return fmt.Errorf("auth: update user %s: %w", id, err)
+		}
+		if p.Disabled != nil {
+			return setDisabled(ctx, tx, id, *p.Disabled, now)
+		}
+		return nil
+	})
+	if err != nil {
+		return User{}, err
+	}
+	if p.Password != nil {
+		if err := s.SetPassword(ctx, id, *p.Password); err != nil {
+			return User{}, err
+		}
+	}
+	return s.User(ctx, id)
+}
+
+// DisableUser stops a user from signing in and revokes their tokens; their browser sessions end
+// on their next request, which checks the user.
+func (s *Store) DisableUser(ctx context.Context, id string) error {
+	if _, err := s.User(ctx, id); err != nil {
+		return err
+	}
+	now := database.FormatTime(s.now())
+	return s.db.Tx(ctx, func(tx *database.Tx) error {
+		return setDisabled(ctx, tx, id, true, now)
+	})
+}
+
+func setDisabled(ctx context.Context, tx *database.Tx, id string, disabled bool, now string) error {
+	if !disabled {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = NULL WHERE id = ?`, id)
+		if err != nil {
+			return fmt.Errorf("auth: enable user %s: %w", id, err)
+		}
+		return nil
+	}
+	stmts := []string{
+		`UPDATE users SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?`,
+		`UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE user_id = ?`,
+	}
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q, now, id); err != nil {
+			return fmt.Errorf("auth: disable user %s: %w", id, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,374 @@
+package campaign
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/clawops/clawops/internal/access"
+	"github.com/clawops/clawops/internal/activity"
+	"github.com/clawops/clawops/internal/database"
+	"github.com/clawops/clawops/internal/derrors"
+)
+
+// Store reads and writes campaigns and their memberships.
+type Store struct {
+	db       *database.DB
+	activity *activity.Store
+	now      func() time.Time
+}
+
+// NewStore returns a store over db that records campaign changes in the activity feed.
+func NewStore(db *database.DB, act *activity.Store) *Store {
+	return &Store{db: db, activity: act, now: time.Now}
+}
+
+// selectCampaign reads a campaign with its counts; callers append WHERE and ORDER clauses.
+const selectCampaign = `
+	SELECT c.id, c.name, c.company, c.slug, c.type, c.status, c.color, c.icon, c.description,
+		c.timezone, c.quiet_start, c.quiet_end, c.config, c.created_at, c.updated_at,
+		c.archived_at,
+		(SELECT COUNT(*) FROM agents a WHERE a.campaign_id = c.id),
+		(SELECT COUNT(*) FROM schedules s WHERE s.campaign_id = c.id),
+		(SELECT COUNT(*) FROM leads l WHERE l.campaign_id = c.id),
+		(SELECT MAX(x.created_at) FROM campaign_activity x WHERE x.campaign_id = c.id)
+	FROM campaigns c`
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanCampaign(r rowScanner) (Campaign, error) {
+	var c Campaign
+	var qStart, qEnd sql.NullString
+	var config string
+	err := r.Scan(&c.ID, &c.Name, &c.Company, &c.Slug, &c.Type, &c.Status, &c.Color, &c.Icon,
+		&c.Description, &c.Timezone, &qStart, &qEnd, &config, database.Time(&c.CreatedAt),
+		database.Time(&c.UpdatedAt), database.NullTime(&c.ArchivedAt), &c.AgentCount,
+		&c.ScheduleCount, &c.LeadCount, database.NullTime(&c.LastActivityAt))
+	if err != nil {
+		return c, err
+	}
+	if qStart.Valid && qEnd.Valid {
+		c.QuietHours = &QuietHours{Start: qStart.String, End: qEnd.String}
+	}
+	c.Config = json.RawMessage(config)
+	return c, nil
+}
+
+// Resolve finds the campaign named by id or slug and the membership role of userID in it
+// ("" when not a member). It does not decide visibility: access.Grant does.
+func (s *Store) Resolve(ctx context.Context, idOrSlug, userID string) (string, access.Role, error) {
+	var id string
+	var role sql.NullString
+	err := s.db.R.QueryRowContext(ctx, `
+		SELECT c.id, m.role
+		FROM campaigns c
+		LEFT JOIN campaign_members m ON m.campaign_id = c.id AND m.user_id = ?
+		WHERE c.id = ? OR c.slug = ?
+		ORDER BY c.id = ? DESC
+		LIMIT 1`, userID, idOrSlug, idOrSlug, idOrSlug).Scan(&id, &role)
+	if database.IsNoRows(err) {
+		return "", "", ErrNotFound
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("campaign: resolve %q: %w", idOrSlug, err)
+	}
+	return id, access.Role(role.String), nil
+}
+
+// Campaign returns the scope's campaign.
+func (s *Store) Campaign(ctx context.Context, sc access.Scope) (Campaign, error) {
+	c, err := scanCampaign(s.db.R.QueryRowContext(ctx, selectCampaign+` WHERE c.id = ?`,
+		sc.CampaignID()))
+	if database.IsNoRows(err) {
+		return Campaign{}, ErrNotFound
+	}
+	if err != nil {
+		return Campaign{}, fmt.Errorf("campaign: get %s: %w", sc.CampaignID(), err)
+	}
+	return c, nil
+}
+
+// ListFilter narrows a campaign listing.
+type ListFilter struct {
+	// Statuses to include; empty means every status but archived.
+	Statuses []string
+	Type     string
+	Query    string
+	Limit    int
+	Cursor   string
+}
+
+// visibility restricts a query on campaigns c to what p may see.
+func visibility(p access.Principal) (string, []any) {
+	var where []string
+	var args []any
+	if p.TokenCampaignID != "" {
+		where = append(where, "c.id = ?")
+		args = append(args, p.TokenCampaignID)
+	}
+	if p.PlatformRole != access.PlatformAdmin {
+		where = append(where,
+			"c.id IN (SELECT campaign_id FROM campaign_members WHERE user_id = ?)")
+		args = append(args, p.UserID)
+	}
+	if len(where) == 0 {
+		return "1 = 1", nil
+	}
+	return strings.Join(where, " AND "), args
+}
+
+// Campaigns lists the campaigns p may see, ordered by name, with the next page's cursor.
+func (s *Store) Campaigns(ctx context.Context, p access.Principal, f ListFilter) ([]Campaign, string, error) {
+	vis, args := visibility(p)
+	where := []string{vis}
+	statuses := f.Statuses
+	if len(statuses) == 0 {
+		statuses = []string{StatusActive, StatusPaused}
+	}
+	where = append(where, "c.status IN ("+placeholders(len(statuses))+")")
+	for _, st := range statuses {
+		args = append(args, st)
+	}
+	if f.Type != "" {
+		where = append(where, "c.type = ?")
+		args = append(args, f.Type)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		like := "%" + escapeLike(strings.ToLower(q)) + "%"
+		where = append(where, `(lower(c.name) LIKE ? ESCAPE '\' OR lower(c.company) LIKE ? ESCAPE '\'
+			OR c.slug LIKE ? ESCAPE '\')`)
+		args = append(args, like, like, like)
+	}
+	if f.Cursor != "" {
+		key, err := database.DecodeCursor(f.Cursor, 2)
+		if err != nil {
+			return nil, "", err
+		}
+		where = append(where, "(c.name > ? OR (c.name = ? AND c.id > ?))")
+		args = append(args, key[0], key[0], key[1])
+	}
+	args = append(args, f.Limit+1)
+	rows, err := s.db.R.QueryContext(ctx, selectCampaign+` WHERE `+strings.Join(where, " AND ")+`
+		ORDER BY c.name, c.id LIMIT ?`, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("campaign: list: %w", err)
+	}
+	defer rows.Close()
+	out := make([]Campaign, 0, f.Limit)
+	for rows.Next() {
+		c, err := scanCampaign(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("campaign: list: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("campaign: list: %w", err)
+	}
+	next := ""
+	if len(out) > f.Limit {
+		out = out[:f.Limit]
+		last := out[len(out)-1]
+		next = database.EncodeCursor(last.Name, last.ID)
+	}
+	return out, next, nil
+}
+
+// CreateCampaign creates a campaign and makes its creator an owner. Only people acting without
+// a campaign-bound token may create campaigns.
+func (s *Store) CreateCampaign(ctx context.Context, p access.Principal, n NewCampaign) (Campaign, error) {
+	if p.TokenCampaignID != "" {
+		return Campaign{}, fmt.Errorf("campaign: create with a campaign-bound token: %w",
+			derrors.Forbidden)
+	}
+	slug, err := n.normalize()
+	if err != nil {
+		return Campaign{}, err
+	}
+	id := n.ID
+	if id == "" {
+		id = database.NewID()
+	}
+	now := database.FormatTime(s.now())
+	err = s.db.Tx(ctx, func(tx *database.Tx) error {
+		if err := insertCampaign(ctx, tx, id, slug, n, now); err != nil {
+			return err
+		}
+		if p.UserID != "" {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO campaign_members (campaign_id, user_id, role, created_at, updated_at)
+				VALUES (?, ?, 'owner', ?, ?)`, id, p.UserID, now, now); err != nil {
+				return fmt.Errorf("campaign: create %s: add owner: %w", slug, err)
+			}
+		}
+		return s.activity.Record(ctx, tx, access.System(id), activity.Entry{
+			Type: "campaign.created", Severity: activity.Success, UserID: p.UserID,
+			Title:  "Campaign created",
+			Detail: fmt.Sprintf("%s (%s) was created.", n.Name, n.Company),
+		})
+	})
+	if err != nil {
+		return Campaign{}, err
+	}
+	return s.Campaign(ctx, access.System(id))
+}
+
+func insertCampaign(ctx context.Context, tx *database.Tx, id, slug string, n NewCampaign,
+	now string) error {
+	var qStart, qEnd any
+	if n.QuietHours != nil {
+		qStart, qEnd = n.QuietHours.Start, n.QuietHours.End
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO campaigns (id, name, company, slug, type, status, color, icon, description,
+			timezone, quiet_start, quiet_end, config, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, n.Name, n.Company, slug, n.Type, n.Status, n.Color, n.Icon, n.Description,
+		n.Timezone, qStart, qEnd, string(n.Config), now, now)
+	if database.IsUniqueViolation(err) {
+		return ErrSlugTaken
+	}
+	if err != nil {
+		return fmt.Errorf("campaign: create %s: %w", slug, err)
+	}
+	return nil
+}
+
+// UpdateCampaign applies a partial update. It needs the owner role.
+func (s *Store) UpdateCampaign(ctx context.Context, sc access.Scope, p Patch) (Campaign, error) {
+	if err := sc.Require(access.RoleOwner); err != nil {
+		return Campaign{}, err
+	}
+	c, err := s.Campaign(ctx, sc)
+	if err != nil {
+		return Campaign{}, err
+	}
+	before := c
+	if err := p.apply(&c); err != nil {
+		return Campaign{}, err
+	}
+	if c.Status == StatusArchived || (before.Status == StatusArchived && p.Status == nil) {
+		return Campaign{}, ErrArchived
+	}
+	changed := changedFields(before, c)
+	if len(changed) == 0 {
+		return c, nil
+	}
+	var qStart, qEnd any
+	if c.QuietHours != nil {
+		qStart, qEnd = c.QuietHours.Start, c.QuietHours.End
+	}
+	err = s.db.Tx(ctx, func(tx *database.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			UPDATE campaigns SET name = ?, company = ?, type = ?, status = ?, color = ?, icon = ?,
+				description = ?, timezone = ?, quiet_start = ?, quiet_end = ?, config = ?,
+				updated_at = ?
+			WHERE id = ?`,
+			c.Name, c.Company, c.Type, c.Status, c.Color, c.Icon, c.Description, c.Timezone,
+			qStart, qEnd, string(c.Config), database.FormatTime(s.now()), sc.CampaignID())
+		if err != nil {
+			return fmt.Errorf("campaign: update %s: %w", sc.CampaignID(), err)
+		}
+		return s.activity.Record(ctx, tx, sc, activity.Entry{
+			Type: "campaign.updated", Title: "Campaign settings changed",
+			Detail: "Changed " + strings.Join(changed, ", ") + ".",
+		})
+	})
+	if err != nil {
+		return Campaign{}, err
+	}
+	return s.Campaign(ctx, sc)
+}
+
+func changedFields(a, b Campaign) []string {
+	var out []string
+	add := func(name string, changed bool) {
+		if changed {
+			out = append(out, name)
+		}
+	}
+	add("name", a.Name != b.Name)
+	add("company", a.Company != b.Company)
+	add("type", a.Type != b.Type)
+	add("status", a.Status != b.Status)
+	add("color", a.Color != b.Color)
+	add("icon", a.Icon != b.Icon)
+	add("description", a.Description != b.Description)
+	add("timezone", a.Timezone != b.Timezone)
+	add("quiet hours", fmt.Sprint(a.QuietHours) != fmt.Sprint(b.QuietHours) &&
+		!(a.QuietHours != nil && b.QuietHours != nil && *a.QuietHours == *b.QuietHours))
+	add("config", string(a.Config) != string(b.Config))
+	return out
+}
+
+// ArchiveCampaign soft-deletes the campaign: its schedules stop firing, its data stays. The
+// default campaign cannot be archived.
+func (s *Store) ArchiveCampaign(ctx context.Context, sc access.Scope) (Campaign, error) {
+	if err := sc.Require(access.RoleOwner); err != nil {
+		return Campaign{}, err
+	}
+	if sc.CampaignID() == DefaultID {
+		return Campaign{}, ErrDefault
+	}
+	c, err := s.Campaign(ctx, sc)
+	if err != nil {
+		return Campaign{}, err
+	}
+	if c.Status == StatusArchived {
+		return c, nil
+	}
+	now := database.FormatTime(s.now())
+	err = s.db.Tx(ctx, func(tx *database.Tx) error {
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE campaigns SET status = 'archived', archived_at = ?, updated_at = ?
+			WHERE id = ?`, now, now, sc.CampaignID()); err != nil {
+			return fmt.Errorf("campaign: archive %s: %w", sc.CampaignID(), err)
+		}
+		return s.activity.Record(ctx, tx, sc, activity.Entry{
+			Type: "campaign.archived", Severity: activity.Warning, Title: "Campaign archived",
+			Detail: "Schedules stopped firing; all data is kept and the campaign can be restored.",
+		})
+	})
+	if err != nil {
+		return Campaign{}, err
+	}
+	return s.Campaign(ctx, sc)
+}
+
+// RestoreCampaign brings an archived campaign back as paused.
+func (s *Store) RestoreCampaign(ctx context.Context, sc access.Scope) (Campaign, error) {
+	if err := sc.Require(access.RoleOwner); err != nil {
+		return Campaign{}, err
+	}
+	now := database.FormatTime(s.now())
+	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			UPDATE campaigns SET status = 'paused', archived_at = NULL, updated_at = ?
+			WHERE id = ? AND status = 'archived'`, now, sc.CampaignID())
+		if err != nil {
+			return fmt.Errorf("campaign: restore %s: %w", sc.CampaignID(), err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotArchived
+		}
+		return s.activity.Record(ctx, tx, sc, activity.Entry{
+			Type: "campaign.restored", Severity: activity.Success, Title: "Campaign restored",
+			Detail: "The campaign is back, paused until someone resumes it.",
+		})
+	})
+	if err != nil {
+		return Campaign{}, err
+	}
+	return s.Campaign(ctx, sc)
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

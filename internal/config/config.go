@@ -1,0 +1,133 @@
+// Package config loads the server's settings once, from flags and CLAWOPS_* environment
+// variables, and validates them before anything starts.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/mail"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Config is every setting of the server.
+type Config struct {
+	// Addr is the listen address, host:port.
+	Addr string
+	// DBPath is the SQLite database file, created on first start.
+	DBPath string
+	// Demo loads the demo data set into a new database.
+	Demo bool
+	// AdminEmail and AdminPassword create the first admin on an empty database; an empty
+	// password means a generated one, printed once.
+	AdminEmail    string
+	AdminPassword string
+	// SecureCookies marks session cookies Secure, for deployments behind TLS.
+	SecureCookies bool
+	// LogFormat is "text" or "json"; LogLevel is debug, info, warn or error.
+	LogFormat string
+	LogLevel  slog.Level
+}
+
+// Defaults.
+const (
+	DefaultAddr       = "127.0.0.1:3001"
+	DefaultDBPath     = "./data/clawops.db"
+	DefaultAdminEmail = "admin@clawops.local"
+)
+
+// LoadServe reads the settings of `clawops serve` from args and env (env names a variable's
+// value; pass os.Getenv). Flags win over the environment.
+func LoadServe(args []string, env func(string) string, stderr io.Writer) (Config, error) {
+	cfg := Config{
+		Addr:          or(env("CLAWOPS_ADDR"), DefaultAddr),
+		DBPath:        or(env("CLAWOPS_DB"), DefaultDBPath),
+		AdminEmail:    or(env("CLAWOPS_ADMIN_EMAIL"), DefaultAdminEmail),
+		AdminPassword: env("CLAWOPS_ADMIN_PASSWORD"),
+		LogFormat:     or(env("CLAWOPS_LOG_FORMAT"), "text"),
+	}
+	var errs []error
+	boolEnv := func(name string) bool {
+		v := env(name)
+		if v == "" {
+			return false
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not true or false", name, v))
+		}
+		return b
+	}
+	cfg.Demo = boolEnv("CLAWOPS_DEMO")
+	cfg.SecureCookies = boolEnv("CLAWOPS_SECURE_COOKIES")
+	level := or(env("CLAWOPS_LOG_LEVEL"), "info")
+
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (CLAWOPS_ADDR)")
+	fs.StringVar(&cfg.DBPath, "db", cfg.DBPath, "SQLite database file (CLAWOPS_DB)")
+	fs.BoolVar(&cfg.Demo, "demo", cfg.Demo, "load the demo data set into a new database (CLAWOPS_DEMO)")
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", cfg.SecureCookies,
+		"mark session cookies Secure, for TLS deployments (CLAWOPS_SECURE_COOKIES)")
+	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json (CLAWOPS_LOG_FORMAT)")
+	fs.StringVar(&level, "log-level", level, "debug, info, warn or error (CLAWOPS_LOG_LEVEL)")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		errs = append(errs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		errs = append(errs, fmt.Errorf("log level %q: must be debug, info, warn or error", level))
+	}
+	errs = append(errs, cfg.validate()...)
+	if err := errors.Join(errs...); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	return cfg, nil
+}
+
+func (c Config) validate() []error {
+	var errs []error
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		errs = append(errs, fmt.Errorf("addr %q: must be host:port", c.Addr))
+	}
+	if strings.TrimSpace(c.DBPath) == "" {
+		errs = append(errs, errors.New("db: must name a file"))
+	}
+	if a, err := mail.ParseAddress(c.AdminEmail); err != nil || a.Address != c.AdminEmail {
+		errs = append(errs, fmt.Errorf("CLAWOPS_ADMIN_EMAIL %q: must be an email address",
+			c.AdminEmail))
+	}
+	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < 12 {
+		errs = append(errs, errors.New("CLAWOPS_ADMIN_PASSWORD: must be at least 12 characters"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log format %q: must be text or json", c.LogFormat))
+	}
+	return errs
+}
+
+// Logger builds the process logger the settings ask for.
+func (c Config) Logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Getenv is os.Getenv, named for callers that pass the environment in.
+var Getenv = os.Getenv
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,185 @@
+// Package database opens the SQLite database behind ClawOps, checks its settings, applies the
+// embedded migrations and offers the transaction helper every store writes through.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	// The cgo SQLite driver registers itself as "sqlite3".
+	_ "github.com/mattn/go-sqlite3"
+)
+
+// busyTimeout is how long a statement waits for a lock held by another connection.
+const busyTimeout = 5 * time.Second
+
+// DB is an open database: one writer connection, so that writes never contend for the lock, and
+// a small pool of read-only connections that read alongside it thanks to WAL.
+type DB struct {
+	// W is the writer pool; it holds a single connection and starts write transactions
+	// immediately.
+	W *sql.DB
+	// R is the reader pool; its connections refuse writes.
+	R    *sql.DB
+	path string
+}
+
+// Open opens (creating when missing) the database file at path, configures both pools and
+// verifies that SQLite accepted every setting. It does not migrate.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("database: open: empty path")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("database: open %s: %w", path, err)
+		}
+	}
+	w, err := sql.Open("sqlite3", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("database: open writer %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+
+	// The writer creates the file and switches it to WAL before any reader opens it.
+	if err := checkPragmas(ctx, w, false); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("database: open %s: %w", path, err)
+	}
+
+	r, err := sql.Open("sqlite3", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("database: open reader %s: %w", path, err)
+	}
+	readers := max(4, runtime.NumCPU()*2)
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	r.SetConnMaxIdleTime(5 * time.Minute)
+	if err := checkPragmas(ctx, r, true); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("database: open %s: %w", path, err)
+	}
+	return &DB{W: w, R: r, path: path}, nil
+}
+
+// Path is the file the database lives in.
+func (db *DB) Path() string { return db.path }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.R.Close(), db.W.Close())
+}
+
+// Tx is a write transaction. Work that must follow only a successful commit, such as telling
+// live listeners about a change, is registered with OnCommit.
+type Tx struct {
+	*sql.Tx
+	onCommit []func()
+}
+
+// OnCommit runs f after the transaction commits; it never runs if the transaction rolls back.
+func (tx *Tx) OnCommit(f func()) { tx.onCommit = append(tx.onCommit, f) }
+
+// Tx runs fn in one write transaction on the writer connection, committing when fn returns nil
+// and rolling back otherwise.
+func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.W.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("database: begin: %w", err)
+	}
+	tx := &Tx{Tx: sqlTx}
+	if err := fn(tx); err != nil {
+		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("database: rollback: %w", rbErr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("database: commit: %w", err)
+	}
+	for _, f := range tx.onCommit {
+		f()
+	}
+	return nil
+}
+
+// Ping checks that both pools answer a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.R.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("database: ping reader: %w", err)
+	}
+	if err := db.W.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("database: ping writer: %w", err)
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the database to dest, which must not exist yet.
+func (db *DB) Backup(ctx context.Context, dest string) error {
+	if _, err := os.Stat(dest); err == nil {
+		return fmt.Errorf("database: backup: %s already exists", dest)
+	}
+	// VACUUM INTO is SQLite's online, transactionally consistent copy.
+	if _, err := db.W.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
+		return fmt.Errorf("database: backup to %s: %w", dest, err)
+	}
+	return nil
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", fmt.Sprint(busyTimeout.Milliseconds()))
+	q.Set("_synchronous", "NORMAL")
+	if readOnly {
+		q.Set("_query_only", "on")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// checkPragmas reads the settings back: the driver silently ignores a parameter it does not
+// know, and a database without foreign keys or WAL would break isolation and durability.
+func checkPragmas(ctx context.Context, db *sql.DB, readOnly bool) error {
+	want := []struct {
+		pragma string
+		value  string
+	}{
+		{"journal_mode", "wal"},
+		{"foreign_keys", "1"},
+		{"busy_timeout", fmt.Sprint(busyTimeout.Milliseconds())},
+		{"synchronous", "1"},
+	}
+	if readOnly {
+		want = append(want, struct{ pragma, value string }{"query_only", "1"})
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	for _, w := range want {
+		var got string
+		if err := conn.QueryRowContext(ctx, "PRAGMA "+w.pragma).Scan(&got); err != nil {
+			return fmt.Errorf("read pragma %s: %w", w.pragma, err)
+		}
+		if got != w.value {
+			return fmt.Errorf("pragma %s is %q, want %q", w.pragma, got, w.value)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,244 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/clawops/clawops/internal/access"
+	"github.com/clawops/clawops/internal/auth"
+	"github.com/clawops/clawops/internal/derrors"
+)
+
+type loginInput struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type tokenAnswer struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	ExpiresIn int       `json:"expiresIn"`
+}
+
+type userAnswer struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+}
+
+// signIn checks credentials behind the per-account and per-address throttles, and audits the
+// attempt whatever its outcome. The answer never tells whether the email exists.
+func (s *Server) signIn(c echo.Context, email, password string) (auth.User, error) {
+	ctx := c.Request().Context()
+	acct := "acct:" + strings.ToLower(strings.TrimSpace(email))
+	ip := "ip:" + c.RealIP()
+	if wait := max(s.accountFails.Wait(acct), s.ipFails.Wait(ip)); wait > 0 {
+		s.recordAudit(c, "auth.login", http.StatusTooManyRequests,
+			map[string]any{"email": email, "reason": "throttled"})
+		return auth.User{}, errRateLimited{retryAfter: wait}
+	}
+	u, err := s.Users.Authenticate(ctx, email, password)
+	if errors.Is(err, auth.ErrInvalidCredentials) {
+		s.accountFails.Fail(acct)
+		s.ipFails.Fail(ip)
+		s.recordAudit(c, "auth.login", http.StatusUnauthorized, map[string]any{"email": email})
+		return auth.User{}, err
+	}
+	if err != nil {
+		return auth.User{}, err
+	}
+	s.accountFails.Reset(acct)
+	c.Set(keyPrincipal, u.Principal())
+	s.recordAudit(c, "auth.login", http.StatusOK, map[string]any{"email": u.Email})
+	return u, nil
+}
+
+func (s *Server) apiLogin(c echo.Context) error {
+	var in loginInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	f := derrors.Fields{}
+	if strings.TrimSpace(in.Email) == "" {
+		f.Add("email", "is required")
+	}
+	if in.Password == "" {
+		f.Add("password", "is required")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	u, err := s.signIn(c, in.Email, in.Password)
+	if errors.Is(err, auth.ErrInvalidCredentials) {
+		return echo.NewHTTPError(http.StatusUnauthorized)
+	}
+	if err != nil {
+		return err
+	}
+	expires := time.Now().Add(auth.LoginTokenTTL)
+	secret, tok, err := s.Users.IssueToken(c.Request().Context(), auth.NewToken{
+		UserID: u.ID, Kind: auth.KindLogin, Name: "login", ExpiresAt: &expires,
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"token": tokenAnswer{Token: secret, ExpiresAt: *tok.ExpiresAt,
+			ExpiresIn: int(auth.LoginTokenTTL / time.Second)},
+		"user": answerUser(u),
+	})
+}
+
+func answerUser(u auth.User) userAnswer {
+	return userAnswer{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role}
+}
+
+func (s *Server) apiLogout(c echo.Context) error {
+	h := c.Request().Header.Get(echo.HeaderAuthorization)
+	secret := strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
+	if err := s.Users.RevokeSecret(c.Request().Context(), secret); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) apiMe(c echo.Context) error {
+	p, _ := principal(c)
+	u, err := s.Users.User(c.Request().Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"user": answerUser(u)})
+}
+
+type tokenInput struct {
+	Name       string     `json:"name"`
+	CampaignID *string    `json:"campaignId"`
+	Role       *string    `json:"role"`
+	ExpiresAt  *time.Time `json:"expiresAt"`
+}
+
+func (s *Server) tokenCreate(c echo.Context) error {
+	var in tokenInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	p, _ := principal(c)
+	if p.TokenCampaignID != "" {
+		return echo.NewHTTPError(http.StatusForbidden,
+			"A campaign-bound token cannot create other tokens.")
+	}
+	n, err := s.checkTokenInput(c.Request().Context(), p, in)
+	if err != nil {
+		return err
+	}
+	secret, tok, err := s.Users.IssueToken(c.Request().Context(), n)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, map[string]any{"token": secret, "tokenInfo": tok})
+}
+
+func (s *Server) checkTokenInput(ctx context.Context, p access.Principal,
+	in tokenInput) (auth.NewToken, error) {
+	f := derrors.Fields{}
+	name := strings.TrimSpace(in.Name)
+	switch {
+	case name == "":
+		f.Add("name", "is required")
+	case len([]rune(name)) > 100 || strings.ContainsRune(name, 0):
+		f.Add("name", "must be at most 100 characters without NUL bytes")
+	}
+	n := auth.NewToken{UserID: p.UserID, Kind: auth.KindAPI, Name: name, ExpiresAt: in.ExpiresAt}
+	if in.Role != nil {
+		role, err := access.ParseRole(*in.Role)
+		if err != nil {
+			f.Add("role", "must be owner, operator or viewer")
+		}
+		n.Role = role
+	}
+	if in.ExpiresAt != nil && !in.ExpiresAt.After(time.Now()) {
+		f.Add("expiresAt", "must be in the future")
+	}
+	if in.CampaignID != nil {
+		id, role, err := s.Campaigns.Resolve(ctx, *in.CampaignID, p.UserID)
+		if err == nil {
+			_, err = access.Grant(p, id, role)
+		}
+		if err != nil {
+			f.Add("campaignId", "is not a campaign you can see")
+		}
+		n.CampaignID = id
+	}
+	return n, f.Err()
+}
+
+func (s *Server) tokenList(c echo.Context) error {
+	p, _ := principal(c)
+	toks, err := s.Users.Tokens(c.Request().Context(), p.UserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(toks, ""))
+}
+
+func (s *Server) tokenDelete(c echo.Context) error {
+	p, _ := principal(c)
+	owner := p.UserID
+	if p.IsAdmin() {
+		owner = ""
+	}
+	if err := s.Users.RevokeToken(c.Request().Context(), owner, c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) userList(c echo.Context) error {
+	users, err := s.Users.Users(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(users, ""))
+}
+
+func (s *Server) userCreate(c echo.Context) error {
+	var in auth.NewUser
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := s.Users.CreateUser(c.Request().Context(), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, u)
+}
+
+func (s *Server) userUpdate(c echo.Context) error {
+	var in auth.UserPatch
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := s.Users.UpdateUser(c.Request().Context(), c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}
+
+func (s *Server) userDisable(c echo.Context) error {
+	p, _ := principal(c)
+	if c.Param("id") == p.UserID {
+		return derrors.Fields{"id": "you cannot disable yourself"}
+	}
+	if err := s.Users.DisableUser(c.Request().Context(), c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

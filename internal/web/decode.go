@@ -1,0 +1,129 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/clawops/clawops/internal/derrors"
+)
+
+// maxBody is the largest JSON body accepted.
+const maxBody = 1 << 20
+
+// decodeJSON reads the request body into dst strictly: one JSON object, no unknown fields,
+// every value of the right type. Problems name the offending field.
+func decodeJSON(c echo.Context, dst any) error {
+	r := c.Request()
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return errTooLarge
+		}
+		return badRequest("could not read the request body")
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return badRequest("the request body must be a JSON object")
+	}
+	if body[0] != '{' {
+		return badRequest("the request body must be a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if dec.More() {
+		return badRequest("the request body must hold a single JSON object")
+	}
+	return nil
+}
+
+// jsonError turns a decoding failure into a 400 for broken JSON or a 422 naming the field.
+func jsonError(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return badRequest("malformed JSON at byte %d", syntax.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("malformed JSON: the body ends too early")
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return badRequest("the request body must be a JSON object")
+		}
+		return derrors.Fields{field: "must be " + describeType(typ.Type.String())}
+	}
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		name, _ = strconv.Unquote(name)
+		return derrors.Fields{name: "is not a known field"}
+	}
+	// Errors from a field's own UnmarshalJSON carry the field name before a colon.
+	if field, rest, ok := strings.Cut(msg, ": "); ok && !strings.Contains(field, " ") {
+		return derrors.Fields{field: "is invalid: " + rest}
+	}
+	return badRequest("malformed JSON: %s", msg)
+}
+
+func describeType(goType string) string {
+	switch {
+	case strings.Contains(goType, "string"):
+		if strings.HasPrefix(goType, "[]") {
+			return "a list of strings"
+		}
+		return "a string"
+	case strings.Contains(goType, "bool"):
+		return "true or false"
+	case strings.Contains(goType, "int"), strings.Contains(goType, "float"):
+		return "a number"
+	case strings.HasPrefix(goType, "[]"), strings.HasPrefix(goType, "*[]"):
+		return "a list"
+	}
+	return "an object"
+}
+
+// queryInt reads an integer query parameter within [lo, hi], def when absent.
+func queryInt(c echo.Context, name string, def, lo, hi int) (int, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, badRequest("query parameter %s must be a whole number from %d to %d", name, lo, hi)
+	}
+	return n, nil
+}
+
+// pageLimit reads ?limit= with the contract's default of 50 and maximum of 500.
+func pageLimit(c echo.Context) (int, error) { return queryInt(c, "limit", 50, 1, 500) }
+
+// list is the shape of every list answer.
+type list[T any] struct {
+	Data       []T     `json:"data"`
+	NextCursor *string `json:"nextCursor"`
+}
+
+func listOf[T any](items []T, next string) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	l := list[T]{Data: items}
+	if next != "" {
+		l.NextCursor = &next
+	}
+	return l
+}
+
+func fieldName(prefix string, i int) string { return fmt.Sprintf("%s[%d]", prefix, i) }

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/clawops/clawops/internal/auth"
+	"github.com/clawops/clawops/views/pages"
+)
+
+// csrfContextKey is where the CSRF middleware leaves the token for forms.
+const csrfContextKey = "csrf"
+
+func csrfToken(c echo.Context) string {
+	t, _ := c.Get(csrfContextKey).(string)
+	return t
+}
+
+// requireSession sends anonymous browsers to the sign-in page, remembering where they were.
+func requireSession(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, ok := principal(c); ok {
+			return next(c)
+		}
+		target := "/login?next=" + url.QueryEscape(c.Request().URL.RequestURI())
+		if c.Request().Header.Get("HX-Request") == "true" {
+			c.Response().Header().Set("HX-Redirect", target)
+			return c.NoContent(http.StatusUnauthorized)
+		}
+		return c.Redirect(http.StatusSeeOther, target)
+	}
+}
+
+// localPath keeps a redirect target on this site: a path, never a scheme or another host.
+func localPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) loginPage(c echo.Context) error {
+	if _, ok := principal(c); ok {
+		return c.Redirect(http.StatusSeeOther, localPath(c.QueryParam("next")))
+	}
+	return s.render(c, http.StatusOK, pages.Login(pages.LoginPage{
+		CSRFToken: csrfToken(c), Next: localPath(c.QueryParam("next")),
+	}))
+}
+
+func (s *Server) loginSubmit(c echo.Context) error {
+	email := strings.TrimSpace(c.FormValue("email"))
+	next := localPath(c.FormValue("next"))
+	vm := pages.LoginPage{Email: email, CSRFToken: csrfToken(c), Next: next}
+	if email == "" || c.FormValue("password") == "" {
+		vm.Error = "Enter your email and password."
+		return s.render(c, http.StatusUnprocessableEntity, pages.Login(vm))
+	}
+	u, err := s.signIn(c, email, c.FormValue("password"))
+	var rl errRateLimited
+	switch {
+	case errors.Is(err, auth.ErrInvalidCredentials):
+		vm.Error = "That email and password do not match an account."
+		return s.render(c, http.StatusUnauthorized, pages.Login(vm))
+	case errors.As(err, &rl):
+		vm.Error = "Too many attempts. Wait a few minutes and try again."
+		return s.render(c, http.StatusTooManyRequests, pages.Login(vm))
+	case err != nil:
+		return err
+	}
+	ctx := c.Request().Context()
+	// A new session token at sign-in defeats session fixation.
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, sessionUser, u.ID)
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+func (s *Server) logout(c echo.Context) error {
+	if p, ok := principal(c); ok && p.TokenID == "" {
+		s.recordAudit(c, "auth.logout", http.StatusSeeOther, nil)
+	}
+	if err := s.sessions.Destroy(c.Request().Context()); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+func (s *Server) homePage(c echo.Context) error {
+	p, _ := principal(c)
+	ov, err := s.Campaigns.Overview(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	vm := pages.HomePage{UserName: p.Name, UserEmail: p.Email, CSRFToken: csrfToken(c)}
+	for _, m := range ov.Campaigns {
+		vm.Campaigns = append(vm.Campaigns, pages.HomeCampaign{
+			Name: m.Name, Slug: m.Slug, Company: m.Company, Status: m.Status, Icon: m.Icon,
+			Color: m.Color, AgentCount: m.AgentCount,
+		})
+	}
+	return s.render(c, http.StatusOK, pages.Home(vm))
+}

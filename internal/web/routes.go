@@ -1,0 +1,175 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/clawops/clawops/static"
+)
+
+// route is one API endpoint: how it is reached, what it is called in the audit log and the API
+// document, and who may call it.
+type route struct {
+	method  string
+	path    string
+	action  string
+	summary string
+	handler echo.HandlerFunc
+	// public routes need no credentials; admin routes need a platform admin; campaign routes
+	// take the campaign from their :id parameter.
+	public, admin, campaign bool
+}
+
+// apiRoutes is every JSON route, in one place.
+func (s *Server) apiRoutes() []route {
+	return []route{
+		{method: "POST", path: "/api/auth/login", action: "auth.login", public: true,
+			summary: "Sign in with email and password; answers a bearer token", handler: s.apiLogin},
+		{method: "POST", path: "/api/auth/logout", action: "auth.logout",
+			summary: "Revoke the presented token", handler: s.apiLogout},
+		{method: "GET", path: "/api/auth/me", action: "auth.me",
+			summary: "The signed-in user", handler: s.apiMe},
+
+		{method: "GET", path: "/api/tokens", action: "token.list",
+			summary: "The caller's API tokens", handler: s.tokenList},
+		{method: "POST", path: "/api/tokens", action: "token.create",
+			summary: "Create an API token; its secret is shown once", handler: s.tokenCreate},
+		{method: "DELETE", path: "/api/tokens/:id", action: "token.revoke",
+			summary: "Revoke an API token", handler: s.tokenDelete},
+
+		{method: "GET", path: "/api/campaigns", action: "campaign.list",
+			summary: "Campaigns the caller can see", handler: s.campaignList},
+		{method: "POST", path: "/api/campaigns", action: "campaign.create",
+			summary: "Create a campaign", handler: s.campaignCreate},
+		{method: "GET", path: "/api/campaigns/overview", action: "campaign.overview",
+			summary: "Cross-campaign totals and one summary per campaign",
+			handler: s.campaignOverview},
+		{method: "GET", path: "/api/campaigns/:id", action: "campaign.get", campaign: true,
+			summary: "One campaign, by id or slug", handler: s.campaignGet},
+		{method: "PUT", path: "/api/campaigns/:id", action: "campaign.update", campaign: true,
+			summary: "Partially update a campaign", handler: s.campaignUpdate},
+		{method: "DELETE", path: "/api/campaigns/:id", action: "campaign.archive", campaign: true,
+			summary: "Archive a campaign (soft delete)", handler: s.campaignArchive},
+		{method: "POST", path: "/api/campaigns/:id/restore", action: "campaign.restore",
+			campaign: true, summary: "Restore an archived campaign as paused",
+			handler: s.campaignRestore},
+		{method: "POST", path: "/api/campaigns/:id/duplicate", action: "campaign.duplicate",
+			campaign: true, summary: "Copy a campaign's agents, schedules, config and members",
+			handler: s.campaignDuplicate},
+
+		{method: "GET", path: "/api/campaigns/:id/agents", action: "agent.list", campaign: true,
+			summary: "The campaign's agents", handler: s.agentList},
+		{method: "POST", path: "/api/campaigns/:id/agents", action: "agent.assign",
+			campaign: true, summary: "Assign an agent, from a template or from scratch",
+			handler: s.agentAssign},
+		{method: "PUT", path: "/api/campaigns/:id/agents/:agentId", action: "agent.update",
+			campaign: true, summary: "Update an agent", handler: s.agentUpdate},
+		{method: "DELETE", path: "/api/campaigns/:id/agents/:agentId", action: "agent.remove",
+			campaign: true, summary: "Remove an agent; its runs stay", handler: s.agentRemove},
+
+		{method: "GET", path: "/api/campaigns/:id/metrics", action: "metrics.get",
+			campaign: true, summary: "Daily metrics, one row per day", handler: s.metricsGet},
+		{method: "POST", path: "/api/campaigns/:id/metrics/recompute",
+			action: "metrics.recompute", campaign: true,
+			summary: "Rebuild the daily metrics of a date range", handler: s.metricsRecompute},
+		{method: "GET", path: "/api/campaigns/:id/activity", action: "activity.list",
+			campaign: true, summary: "The campaign's activity feed, newest first",
+			handler: s.activityList},
+		{method: "GET", path: "/api/campaigns/:id/events", action: "events.stream",
+			campaign: true, summary: "Server-Sent Events of the campaign",
+			handler: s.campaignEvents},
+
+		{method: "GET", path: "/api/campaigns/:id/members", action: "member.list",
+			campaign: true, summary: "The campaign's members", handler: s.memberList},
+		{method: "POST", path: "/api/campaigns/:id/members", action: "member.add",
+			campaign: true, summary: "Add a member with a role", handler: s.memberAdd},
+		{method: "PUT", path: "/api/campaigns/:id/members/:userId", action: "member.update",
+			campaign: true, summary: "Change a member's role", handler: s.memberUpdate},
+		{method: "DELETE", path: "/api/campaigns/:id/members/:userId", action: "member.remove",
+			campaign: true, summary: "Remove a member", handler: s.memberRemove},
+
+		{method: "GET", path: "/api/agent-templates", action: "template.list",
+			summary: "The agent template catalog", handler: s.templateList},
+		{method: "POST", path: "/api/agent-templates", action: "template.create", admin: true,
+			summary: "Add a template", handler: s.templateCreate},
+		{method: "PUT", path: "/api/agent-templates/:id", action: "template.update",
+			admin: true, summary: "Update a template", handler: s.templateUpdate},
+		{method: "DELETE", path: "/api/agent-templates/:id", action: "template.delete",
+			admin: true, summary: "Delete a template", handler: s.templateDelete},
+		{method: "GET", path: "/api/agents", action: "agent.list",
+			summary: "The context campaign's agents", handler: s.agentList},
+		{method: "GET", path: "/api/agents/:id", action: "agent.get",
+			summary: "One agent of the context campaign", handler: s.agentGet},
+
+		{method: "GET", path: "/api/users", action: "user.list", admin: true,
+			summary: "Every user", handler: s.userList},
+		{method: "POST", path: "/api/users", action: "user.create", admin: true,
+			summary: "Create a user", handler: s.userCreate},
+		{method: "PUT", path: "/api/users/:id", action: "user.update", admin: true,
+			summary: "Update a user", handler: s.userUpdate},
+		{method: "DELETE", path: "/api/users/:id", action: "user.disable", admin: true,
+			summary: "Disable a user; their tokens stop working at once", handler: s.userDisable},
+		{method: "GET", path: "/api/audit", action: "audit.list", admin: true,
+			summary: "The audit log, newest first", handler: s.auditList},
+
+		{method: "GET", path: "/api/openapi.json", action: "openapi", public: true,
+			summary: "This API as an OpenAPI 3.1 document", handler: s.openAPI},
+	}
+}
+
+// register installs the middleware and every route.
+func (s *Server) register() {
+	e := s.echo
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
+		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
+	}))
+	e.Use(middleware.RequestID())
+	e.Use(s.logRequests)
+	e.Use(middleware.Recover())
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M"}))
+	e.Use(echo.WrapMiddleware(s.sessions.LoadAndSave))
+	e.Use(s.authenticate)
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.StaticFS("/static", static.FS)
+	e.GET("/favicon.ico", func(c echo.Context) error {
+		return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg")
+	})
+
+	s.routes = s.apiRoutes()
+	for _, r := range s.routes {
+		var mws []echo.MiddlewareFunc
+		if !r.public {
+			mws = append(mws, requireAPIUser)
+		}
+		if r.admin {
+			mws = append(mws, requireAdmin)
+		}
+		if r.campaign {
+			mws = append(mws, pathCampaign)
+		}
+		// Login audits itself, outcome by outcome, including throttled attempts.
+		if r.action != "auth.login" {
+			mws = append(mws, s.auditChanges(r.action))
+		}
+		e.Add(r.method, r.path, r.handler, mws...)
+	}
+
+	pages := e.Group("", middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "header:X-CSRF-Token,form:csrf_token",
+		ContextKey:     csrfContextKey,
+		CookieName:     "clawops_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   s.SecureCookies,
+		CookieSameSite: http.SameSiteLaxMode,
+		Skipper:        func(c echo.Context) bool { return isAPI(c) },
+	}))
+	pages.GET("/login", s.loginPage)
+	pages.POST("/login", s.loginSubmit)
+	pages.POST("/logout", s.logout)
+	pages.GET("/", s.homePage, requireSession)
+}

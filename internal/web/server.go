@@ -1,0 +1,116 @@
+// Package web is ClawOps over HTTP: the JSON API, the server-rendered pages and the event
+// stream. Handlers read the request, call the domain stores and answer; they never write SQL.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/v2"
+	"github.com/labstack/echo/v4"
+
+	"github.com/clawops/clawops/internal/activity"
+	"github.com/clawops/clawops/internal/agent"
+	"github.com/clawops/clawops/internal/audit"
+	"github.com/clawops/clawops/internal/auth"
+	"github.com/clawops/clawops/internal/campaign"
+	"github.com/clawops/clawops/internal/database"
+	"github.com/clawops/clawops/internal/event"
+	"github.com/clawops/clawops/internal/metrics"
+)
+
+// Deps are the stores and services the server is built over.
+type Deps struct {
+	DB        *database.DB
+	Users     *auth.Store
+	Campaigns *campaign.Store
+	Agents    *agent.Store
+	Activity  *activity.Store
+	Audit     *audit.Store
+	Metrics   *metrics.Store
+	Broker    *event.Broker
+	// SecureCookies marks cookies Secure even when the request did not arrive over TLS
+	// (deployments behind a TLS-terminating proxy).
+	SecureCookies bool
+}
+
+// Server answers every HTTP request of ClawOps.
+type Server struct {
+	Deps
+	echo         *echo.Echo
+	sessions     *scs.SessionManager
+	accountFails *auth.Throttle
+	ipFails      *auth.Throttle
+	routes       []route
+}
+
+// Login throttling: failures allowed per window, per account and per client address.
+const (
+	loginWindow       = 15 * time.Minute
+	loginFailsAccount = 5
+	loginFailsIP      = 20
+)
+
+// New builds the server and its routes.
+func New(d Deps) *Server {
+	s := &Server{
+		Deps:         d,
+		echo:         echo.New(),
+		accountFails: auth.NewThrottle(loginFailsAccount, loginWindow),
+		ipFails:      auth.NewThrottle(loginFailsIP, loginWindow),
+	}
+	s.sessions = scs.New()
+	s.sessions.Store = auth.NewSessionStore(d.DB)
+	s.sessions.Lifetime = 12 * time.Hour
+	s.sessions.IdleTimeout = 30 * time.Minute
+	s.sessions.Cookie.Name = "clawops_session"
+	s.sessions.Cookie.HttpOnly = true
+	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
+	s.sessions.Cookie.Secure = d.SecureCookies
+	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		slog.ErrorContext(r.Context(), "Session store failed", "err", err)
+		http.Error(w, "session unavailable", http.StatusInternalServerError)
+	}
+
+	e := s.echo
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	s.register()
+	return s
+}
+
+// ServeHTTP lets the server be used as an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// HTTPServer wraps the handler with the timeouts a public listener needs.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		// No WriteTimeout: event streams stay open; handlers bound their own work.
+	}
+}
+
+// render writes a templ component as the HTML answer.
+func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Add("Vary", "HX-Request")
+	c.Response().WriteHeader(status)
+	return comp.Render(c.Request().Context(), c.Response())
+}
+
+// Routes lists every registered method and path, for tests and the API document.
+func (s *Server) Routes() []echo.Route {
+	var out []echo.Route
+	for _, r := range s.echo.Routes() {
+		out = append(out, *r)
+	}
+	return out
+}

@@ -1,0 +1,58 @@
+// Package layout holds the HTML document shell shared by every page and the
+// campaign theming it applies.
+package layout
+
+import (
+	"context"
+	"html"
+	"io"
+
+	"github.com/a-h/templ"
+)
+
+// Page is what the document shell needs from a page.
+type Page struct {
+	// Title is the whole <title> text; an empty one shows the product name.
+	Title string
+	// CSRFToken travels in the X-CSRF-Token header of every htmx request.
+	CSRFToken string
+	// CampaignColor is the campaign's #RRGGBB colour, already validated by the
+	// server. It may be empty, and then the default colour is used.
+	CampaignColor string
+}
+
+func (p Page) title() string {
+	if p.Title == "" {
+		return "ClawOps"
+	}
+	return p.Title
+}
+
+// csrfHeaders is the JSON value of the body's hx-headers attribute. It is
+// encoded, never concatenated, so no token value can break out of it.
+func csrfHeaders(token string) (string, error) {
+	return templ.JSONString(map[string]string{"X-CSRF-Token": token})
+}
+
+// htmxConfig keeps htmx 2's default response handling, except that a 422
+// answer is swapped: the server re-renders an invalid form with that status.
+const htmxConfig = `{"responseHandling":[` +
+	`{"code":"204","swap":false},` +
+	`{"code":"[23]..","swap":true},` +
+	`{"code":"422","swap":true},` +
+	`{"code":"[45]..","swap":false,"error":true},` +
+	`{"code":"...","swap":false}]}`
+
+// themeStyle renders the <style> element that themes the page. Writing it
+// unescaped is safe only because ThemeCSS builds the rule from three numbers
+// and a constant text colour: no caller-supplied text ever reaches it, so it
+// cannot close the element or add rules. Do not pass anything else here.
+func themeStyle(hex string) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		open := "<style>"
+		if nonce := templ.GetNonce(ctx); nonce != "" {
+			open = `<style nonce="` + html.EscapeString(nonce) + `">`
+		}
+		return templ.Raw(open+ThemeCSS(hex)+"</style>").Render(ctx, w)
+	})
+}

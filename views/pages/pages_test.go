@@ -1,0 +1,343 @@
+package pages
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/a-h/templ"
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/net/html"
+)
+
+// render renders c and returns the raw output and its parsed document.
+func render(t *testing.T, c templ.Component) (string, *html.Node) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := c.Render(context.Background(), &buf); err != nil {
+		t.Fatalf("render: %v", err)
+	}
+	doc, err := html.Parse(strings.NewReader(buf.String()))
+	if err != nil {
+		t.Fatalf("parse rendered HTML: %v", err)
+	}
+	return buf.String(), doc
+}
+
+// findAll returns the elements under n, in document order, for which match
+// is true.
+func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var found []*html.Node
+	for d := range n.Descendants() {
+		if d.Type == html.ElementNode && match(d) {
+			found = append(found, d)
+		}
+	}
+	return found
+}
+
+func byTestID(n *html.Node, id string) []*html.Node {
+	return findAll(n, func(e *html.Node) bool { return attr(e, "data-testid") == id })
+}
+
+// one returns the single element with the test id, failing the test otherwise.
+func one(t *testing.T, n *html.Node, id string) *html.Node {
+	t.Helper()
+	found := byTestID(n, id)
+	if len(found) != 1 {
+		t.Fatalf("found %d elements with data-testid=%q, want 1", len(found), id)
+	}
+	return found[0]
+}
+
+// input returns the single input under n whose name is name.
+func input(t *testing.T, n *html.Node, name string) *html.Node {
+	t.Helper()
+	found := findAll(n, func(e *html.Node) bool {
+		return e.Data == "input" && attr(e, "name") == name
+	})
+	if len(found) != 1 {
+		t.Fatalf("found %d inputs named %q, want 1", len(found), name)
+	}
+	return found[0]
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func text(n *html.Node) string {
+	var sb strings.Builder
+	for d := range n.Descendants() {
+		if d.Type == html.TextNode {
+			sb.WriteString(d.Data)
+		}
+	}
+	return strings.Join(strings.Fields(sb.String()), " ")
+}
+
+func TestLoginForm(t *testing.T) {
+	vm := LoginPage{CSRFToken: "tok-123", Next: "/c/hoa-fl"}
+	_, doc := render(t, Login(vm))
+
+	form := one(t, doc, "login-form")
+	got := map[string]string{"method": attr(form, "method"), "action": attr(form, "action")}
+	want := map[string]string{"method": "post", "action": "/login"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("form attributes mismatch (-want +got):\n%s", diff)
+	}
+
+	hidden := map[string]string{}
+	for _, name := range []string{"csrf_token", "next"} {
+		in := input(t, form, name)
+		if attr(in, "type") != "hidden" {
+			t.Errorf("input %q has type %q, want hidden", name, attr(in, "type"))
+		}
+		hidden[name] = attr(in, "value")
+	}
+	wantHidden := map[string]string{"csrf_token": "tok-123", "next": "/c/hoa-fl"}
+	if diff := cmp.Diff(wantHidden, hidden); diff != "" {
+		t.Errorf("hidden fields mismatch (-want +got):\n%s", diff)
+	}
+
+	fields := []struct {
+		testID, name, typ, autocomplete string
+	}{
+		{"login-email", "email", "email", "username"},
+		{"login-password", "password", "password", "current-password"},
+	}
+	for _, f := range fields {
+		t.Run(f.name, func(t *testing.T) {
+			in := one(t, form, f.testID)
+			got := []string{attr(in, "name"), attr(in, "type"), attr(in, "autocomplete")}
+			want := []string{f.name, f.typ, f.autocomplete}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("name, type, autocomplete mismatch (-want +got):\n%s", diff)
+			}
+			if !hasAttr(in, "required") {
+				t.Error("input is not required")
+			}
+		})
+	}
+
+	submit := one(t, form, "login-submit")
+	if attr(submit, "type") != "submit" || text(submit) != "Sign in" {
+		t.Errorf("submit button: type %q text %q, want submit and %q",
+			attr(submit, "type"), text(submit), "Sign in")
+	}
+}
+
+func TestLoginError(t *testing.T) {
+	tests := []struct {
+		name        string
+		err         string
+		wantText    []string
+		wantInvalid string
+	}{
+		{name: "no error", err: ""},
+		{
+			name:        "error",
+			err:         "Wrong email or password.",
+			wantText:    []string{"Wrong email or password."},
+			wantInvalid: "true",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, doc := render(t, Login(LoginPage{Error: tt.err, CSRFToken: "x"}))
+
+			var got []string
+			for _, n := range byTestID(doc, "login-error") {
+				if attr(n, "role") != "alert" {
+					t.Errorf("error region has role %q, want alert", attr(n, "role"))
+				}
+				got = append(got, text(n))
+			}
+			if diff := cmp.Diff(tt.wantText, got); diff != "" {
+				t.Errorf("error regions mismatch (-want +got):\n%s", diff)
+			}
+
+			invalid := attr(one(t, doc, "login-email"), "aria-invalid")
+			if invalid != tt.wantInvalid {
+				t.Errorf("email aria-invalid = %q, want %q", invalid, tt.wantInvalid)
+			}
+		})
+	}
+}
+
+func TestLoginEscapesEmail(t *testing.T) {
+	const email = `"><script>alert(1)</script>`
+	raw, doc := render(t, Login(LoginPage{Email: email, CSRFToken: "x"}))
+
+	if strings.Contains(raw, "<script>alert(1)") {
+		t.Errorf("rendered page contains the email unescaped:\n%s", raw)
+	}
+	if got := attr(one(t, doc, "login-email"), "value"); got != email {
+		t.Errorf("email field value = %q, want %q", got, email)
+	}
+}
+
+func TestLayoutCSRFHeader(t *testing.T) {
+	const token = `a"b</script><c`
+	_, doc := render(t, Login(LoginPage{CSRFToken: token}))
+
+	body := findAll(doc, func(e *html.Node) bool { return e.Data == "body" })[0]
+	var got map[string]string
+	if err := json.Unmarshal([]byte(attr(body, "hx-headers")), &got); err != nil {
+		t.Fatalf("hx-headers is not JSON: %v (%q)", err, attr(body, "hx-headers"))
+	}
+	if diff := cmp.Diff(map[string]string{"X-CSRF-Token": token}, got); diff != "" {
+		t.Errorf("hx-headers mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestHomeCampaignCards(t *testing.T) {
+	vm := HomePage{
+		UserName:  "Ada Admin",
+		UserEmail: "ada@example.com",
+		CSRFToken: "tok-9",
+		Campaigns: []HomeCampaign{
+			{Name: "HOA FL Lead Gen", Slug: "hoa-fl", Status: "active", Color: "#10B981"},
+			{Name: "<b>Evil</b> & Co", Slug: "evil", Status: "paused", AgentCount: 1},
+			{Name: "SaaS Cold Outreach", Slug: "saas", Status: "archived", AgentCount: 4},
+		},
+	}
+	raw, doc := render(t, Home(vm))
+
+	var names, links []string
+	for _, card := range byTestID(doc, "campaign-card") {
+		names = append(names, text(one(t, card, "campaign-name")))
+		a := findAll(card, func(e *html.Node) bool { return e.Data == "a" })
+		links = append(links, attr(a[0], "href"))
+	}
+	wantNames := []string{"HOA FL Lead Gen", "<b>Evil</b> & Co", "SaaS Cold Outreach"}
+	if diff := cmp.Diff(wantNames, names); diff != "" {
+		t.Errorf("card names mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"/c/hoa-fl", "/c/evil", "/c/saas"}, links); diff != "" {
+		t.Errorf("card links mismatch (-want +got):\n%s", diff)
+	}
+	if strings.Contains(raw, "<b>Evil</b>") {
+		t.Error("campaign name rendered unescaped")
+	}
+	if got := text(one(t, doc, "user-name")); got != "Ada Admin" {
+		t.Errorf("user name = %q, want %q", got, "Ada Admin")
+	}
+}
+
+func TestHomeEmpty(t *testing.T) {
+	_, doc := render(t, Home(HomePage{UserName: "Ada", CSRFToken: "x"}))
+
+	if n := len(byTestID(doc, "campaign-card")); n != 0 {
+		t.Errorf("found %d campaign cards, want 0", n)
+	}
+	one(t, doc, "campaigns-empty")
+}
+
+func TestHomeLogoutForm(t *testing.T) {
+	_, doc := render(t, Home(HomePage{UserName: "Ada", CSRFToken: "tok-9"}))
+
+	button := one(t, doc, "logout")
+	forms := findAll(doc, func(e *html.Node) bool {
+		return e.Data == "form" && attr(e, "action") == "/logout"
+	})
+	if len(forms) != 1 {
+		t.Fatalf("found %d forms posting to /logout, want 1", len(forms))
+	}
+	form := forms[0]
+	if attr(form, "method") != "post" {
+		t.Errorf("logout form method = %q, want post", attr(form, "method"))
+	}
+	if got := attr(input(t, form, "csrf_token"), "value"); got != "tok-9" {
+		t.Errorf("logout csrf_token = %q, want %q", got, "tok-9")
+	}
+	if len(findAll(form, func(e *html.Node) bool { return e == button })) != 1 {
+		t.Error("logout button is not inside the logout form")
+	}
+}
+
+func TestCampaignBandColor(t *testing.T) {
+	tests := []struct {
+		name  string
+		color string
+		// wantStyle is the exact style for colours that must pass; for
+		// unsafe ones it is empty and only the absence of the input counts.
+		wantStyle string
+		unsafe    bool
+	}{
+		{name: "valid colour", color: "#10B981", wantStyle: "background-color:#10B981;"},
+		{name: "no colour", color: "", wantStyle: ""},
+		{name: "css injection", color: "red;background:url(x)", unsafe: true},
+		{name: "style breakout", color: `#fff" onmouseover="alert(1)`, unsafe: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			vm := HomePage{Campaigns: []HomeCampaign{{Name: "C", Slug: "c", Color: tt.color}}}
+			raw, doc := render(t, Home(vm))
+
+			band := one(t, doc, "campaign-band")
+			style := attr(band, "style")
+			switch {
+			case !tt.unsafe && style != tt.wantStyle:
+				t.Errorf("band style = %q, want %q", style, tt.wantStyle)
+			case tt.unsafe && strings.Contains(style, tt.color):
+				t.Errorf("band style %q contains the colour verbatim", style)
+			}
+			if strings.Contains(raw, "url(x)") || hasAttr(band, "onmouseover") {
+				t.Errorf("unsafe colour reached the page: style %q", style)
+			}
+		})
+	}
+}
+
+func TestErrorPage(t *testing.T) {
+	tests := []struct {
+		name        string
+		vm          ErrorPage
+		wantTitle   string
+		wantMessage string
+	}{
+		{
+			name:        "not found defaults",
+			vm:          ErrorPage{Status: 404},
+			wantTitle:   "Not Found",
+			wantMessage: "The page you asked for does not exist, or you do not have access to it.",
+		},
+		{
+			name:        "server error with text",
+			vm:          ErrorPage{Status: 500, Title: "Database <down>", Message: "Try later."},
+			wantTitle:   "Database <down>",
+			wantMessage: "Try later.",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, doc := render(t, Error(tt.vm))
+
+			page := one(t, doc, "error-page")
+			got := []string{text(one(t, page, "error-title")), text(one(t, page, "error-message"))}
+			if diff := cmp.Diff([]string{tt.wantTitle, tt.wantMessage}, got); diff != "" {
+				t.Errorf("title and message mismatch (-want +got):\n%s", diff)
+			}
+			if href := attr(one(t, page, "error-home"), "href"); href != "/" {
+				t.Errorf("home link href = %q, want /", href)
+			}
+		})
+	}
+}

@@ -1,0 +1,155 @@
+// Package pages holds the full-page templ components, each taking a view model
+// shaped like its screen.
+package pages
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// LoginPage is the sign-in screen.
+type LoginPage struct {
+	// Email refills the email field after a failed attempt.
+	Email string
+	// Error is shown above the form when it is not empty.
+	Error string
+	// CSRFToken goes into the form's hidden csrf_token field.
+	CSRFToken string
+	// Next is the local path to return to after signing in; the server must
+	// check it is local before redirecting to it.
+	Next string
+}
+
+// ErrorPage is the page shown for an HTTP error such as 404 or 500.
+type ErrorPage struct {
+	// Status is the HTTP status code.
+	Status int
+	// Title is the heading; empty means the status text.
+	Title string
+	// Message explains what happened; empty means a default for the status.
+	Message string
+	// CSRFToken is passed to the layout for htmx requests.
+	CSRFToken string
+}
+
+// HomePage is the signed-in landing page with the user's campaigns.
+type HomePage struct {
+	UserName  string
+	UserEmail string
+	CSRFToken string
+	Campaigns []HomeCampaign
+}
+
+// HomeCampaign is one campaign card on the home page.
+type HomeCampaign struct {
+	Name    string
+	Slug    string
+	Company string
+	// Status is "active", "paused" or "archived".
+	Status string
+	// Icon is a short text such as an emoji; empty shows the name's initial.
+	Icon string
+	// Color is the campaign's #RRGGBB colour; templ sanitises it when rendered.
+	Color      string
+	AgentCount int
+}
+
+func (vm ErrorPage) heading() string {
+	switch {
+	case vm.Title != "":
+		return vm.Title
+	case http.StatusText(vm.Status) != "":
+		return http.StatusText(vm.Status)
+	}
+	return "Something went wrong"
+}
+
+func (vm ErrorPage) message() string {
+	switch {
+	case vm.Message != "":
+		return vm.Message
+	case vm.Status == http.StatusNotFound:
+		return "The page you asked for does not exist, or you do not have access to it."
+	case vm.Status == http.StatusForbidden:
+		return "You do not have permission to see this page."
+	case vm.Status >= 500:
+		return "Something went wrong on our side. Please try again in a moment."
+	}
+	return "The request could not be completed."
+}
+
+func (vm ErrorPage) pageTitle() string {
+	return fmt.Sprintf("%d %s · ClawOps", vm.Status, vm.heading())
+}
+
+func (vm HomePage) displayName() string {
+	if vm.UserName != "" {
+		return vm.UserName
+	}
+	return vm.UserEmail
+}
+
+func (vm HomePage) initial() string {
+	return initial(vm.displayName())
+}
+
+func (vm HomePage) campaignCount() string {
+	return plural(len(vm.Campaigns), "campaign", "campaigns")
+}
+
+func (c HomeCampaign) url() string {
+	return "/c/" + url.PathEscape(c.Slug)
+}
+
+func (c HomeCampaign) icon() string {
+	if c.Icon != "" {
+		return c.Icon
+	}
+	return initial(c.Name)
+}
+
+func (c HomeCampaign) statusLabel() string {
+	s := strings.ToLower(strings.TrimSpace(c.Status))
+	if s == "" {
+		return "Unknown"
+	}
+	_, size := utf8.DecodeRuneInString(s)
+	return initial(s) + s[size:]
+}
+
+func (c HomeCampaign) statusClass() string {
+	switch strings.ToLower(c.Status) {
+	case "active":
+		return "bg-emerald-50 text-emerald-700 ring-emerald-600/20 " +
+			"dark:bg-emerald-500/10 dark:text-emerald-300 dark:ring-emerald-400/30"
+	case "paused":
+		return "bg-amber-50 text-amber-800 ring-amber-600/20 " +
+			"dark:bg-amber-500/10 dark:text-amber-300 dark:ring-amber-400/30"
+	}
+	return "bg-slate-100 text-slate-600 ring-slate-500/20 " +
+		"dark:bg-slate-800 dark:text-slate-300 dark:ring-slate-600/40"
+}
+
+func (c HomeCampaign) agents() string {
+	return plural(c.AgentCount, "agent", "agents")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// initial is the first letter of s, upper-cased, or "?" when s has none.
+func initial(s string) string {
+	r, _ := utf8.DecodeRuneInString(strings.TrimSpace(s))
+	if r == utf8.RuneError || !unicode.IsPrint(r) {
+		return "?"
+	}
+	return string(unicode.ToUpper(r))
+}
