@@ -579,7 +579,7 @@ func TestOpenAPIMatchesRouter(t *testing.T) {
 	s := testutil.NewServer(t, false)
 	res := s.Do("GET", "/api/openapi.json", "", nil)
 	var doc struct {
-		OpenAPI string                                `json:"openapi"`
+		OpenAPI string                               `json:"openapi"`
 		Paths   map[string]map[string]json_operation `json:"paths"`
 	}
 	res.Decode(t, &doc)

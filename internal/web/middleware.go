@@ -43,7 +43,12 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if sc, ok := c.Get(keyScope).(access.Scope); ok {
 			attrs = append(attrs, "campaign_id", sc.CampaignID())
 		}
-		slog.DebugContext(req.Context(), "Request", attrs...)
+		level := slog.LevelInfo
+		if strings.HasPrefix(req.URL.Path, "/static/") || req.URL.Path == "/healthz" ||
+			req.URL.Path == "/readyz" {
+			level = slog.LevelDebug
+		}
+		slog.Log(req.Context(), level, "Request", attrs...)
 		return nil
 	}
 }

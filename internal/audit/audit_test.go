@@ -1,0 +1,65 @@
+package audit_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/clawops/clawops/internal/audit"
+	"github.com/clawops/clawops/internal/database"
+)
+
+func TestRedact(t *testing.T) {
+	got := audit.Redact(map[string]any{
+		"email": "a@example.com", "password": "hunter2hunter2", "newPassword": "x",
+		"nested": map[string]any{"apiToken": "cwo_x", "name": "ok"}, "Authorization": "Bearer y",
+	})
+	want := map[string]any{
+		"email": "a@example.com", "password": "[redacted]", "newPassword": "[redacted]",
+		"nested": map[string]any{"apiToken": "[redacted]", "name": "ok"}, "Authorization": "[redacted]",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Redact (-want +got):\n%s", diff)
+	}
+}
+
+func TestRecordAndFilter(t *testing.T) {
+	ctx := context.Background()
+	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := audit.NewStore(db)
+	for _, e := range []audit.Entry{
+		{Action: "campaign.create", CampaignID: "a", UserID: "u1", Outcome: audit.Success},
+		{Action: "campaign.update", CampaignID: "b", UserID: "u2", Outcome: audit.Denied},
+		{Action: "auth.login", UserID: "u1", Outcome: audit.Failure,
+			Detail: map[string]any{"password": "topsecret"}},
+	} {
+		if err := s.Record(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	onlyA, _, err := s.Entries(ctx, audit.Filter{CampaignID: "a", Limit: 50})
+	if err != nil || len(onlyA) != 1 || onlyA[0].Action != "campaign.create" {
+		t.Errorf("campaign filter: %+v, %v", onlyA, err)
+	}
+	byUser, _, _ := s.Entries(ctx, audit.Filter{UserID: "u1", Limit: 50})
+	if len(byUser) != 2 {
+		t.Errorf("user filter: %d entries, want 2", len(byUser))
+	}
+	all, _, _ := s.Entries(ctx, audit.Filter{Limit: 50})
+	for _, e := range all {
+		if strings.Contains(fmt.Sprint(e.Detail), "topsecret") {
+			t.Error("a password reached the audit log")
+		}
+	}
+}

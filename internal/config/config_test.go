@@ -1,0 +1,64 @@
+package config
+
+import (
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadServe(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    Config
+		wantErr string
+	}{
+		{name: "defaults", want: Config{Addr: DefaultAddr, DBPath: DefaultDBPath,
+			AdminEmail: DefaultAdminEmail, LogFormat: "text", LogLevel: slog.LevelInfo}},
+		{name: "environment", env: map[string]string{"CLAWOPS_ADDR": "127.0.0.1:9000",
+			"CLAWOPS_DB": "/tmp/x.db", "CLAWOPS_DEMO": "true", "CLAWOPS_LOG_FORMAT": "json",
+			"CLAWOPS_ADMIN_EMAIL": "ops@example.com", "CLAWOPS_ADMIN_PASSWORD": "long enough pw",
+			"CLAWOPS_LOG_LEVEL": "debug"},
+			want: Config{Addr: "127.0.0.1:9000", DBPath: "/tmp/x.db", Demo: true,
+				AdminEmail: "ops@example.com", AdminPassword: "long enough pw", LogFormat: "json",
+				LogLevel: slog.LevelDebug}},
+		{name: "flags win", args: []string{"--addr", "127.0.0.1:1", "--db", "f.db", "--demo"},
+			env: map[string]string{"CLAWOPS_ADDR": "127.0.0.1:9000"},
+			want: Config{Addr: "127.0.0.1:1", DBPath: "f.db", Demo: true,
+				AdminEmail: DefaultAdminEmail, LogFormat: "text", LogLevel: slog.LevelInfo}},
+		{name: "bad address", args: []string{"--addr", "nope"}, wantErr: "addr"},
+		{name: "bad bool", env: map[string]string{"CLAWOPS_DEMO": "maybe"}, wantErr: "CLAWOPS_DEMO"},
+		{name: "short admin password", env: map[string]string{"CLAWOPS_ADMIN_PASSWORD": "short"},
+			wantErr: "CLAWOPS_ADMIN_PASSWORD"},
+		{name: "bad admin email", env: map[string]string{"CLAWOPS_ADMIN_EMAIL": "admin"},
+			wantErr: "CLAWOPS_ADMIN_EMAIL"},
+		{name: "bad log format", args: []string{"--log-format", "xml"}, wantErr: "log format"},
+		{name: "bad log level", args: []string{"--log-level", "loud"}, wantErr: "log level"},
+		{name: "stray argument", args: []string{"extra"}, wantErr: "unexpected argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := LoadServe(tt.args, envOf(tt.env), io.Discard)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one naming %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("config (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
