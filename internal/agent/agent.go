@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/clawops/clawops/internal/derrors"
 	"github.com/clawops/clawops/internal/schedule"
@@ -202,9 +200,9 @@ func (p TemplatePatch) apply(t *Template) error {
 // check validates every field of t, compacting its config.
 func (t *Template) check(f derrors.Fields) {
 	checkName(f, "name", t.Name)
-	checkText(f, "description", t.Description, false, maxDescriptionLen)
-	checkText(f, "category", t.Category, true, maxCategoryLen)
-	checkSingleLine(f, "category", t.Category)
+	f.Text("description", t.Description, false, maxDescriptionLen)
+	f.Text("category", t.Category, true, maxCategoryLen)
+	f.SingleLine("category", t.Category)
 	t.Executor.check(f, "executor")
 	t.DefaultConfig = checkConfig(f, "defaultConfig", t.DefaultConfig)
 	if t.DefaultSchedule != "" {
@@ -225,7 +223,7 @@ func (p AgentPatch) apply(a *Agent) error {
 	}
 	if p.Status != nil {
 		a.Status = *p.Status
-		checkOneOf(f, "status", a.Status, SettableStatuses)
+		f.OneOf("status", a.Status, SettableStatuses)
 	}
 	if p.Executor != nil {
 		a.Executor = *p.Executor
@@ -291,8 +289,8 @@ func isNull(raw json.RawMessage) bool {
 }
 
 func checkName(f derrors.Fields, field, v string) {
-	checkText(f, field, v, true, maxNameLen)
-	checkSingleLine(f, field, v)
+	f.Text(field, v, true, maxNameLen)
+	f.SingleLine(field, v)
 }
 
 func checkID(f derrors.Fields, id string) {
@@ -300,32 +298,4 @@ func checkID(f derrors.Fields, id string) {
 		f.Add("id", "must be letters, digits, '.', '_' or '-', at most "+
 			strconv.Itoa(maxIDLen)+" characters")
 	}
-}
-
-func checkText(f derrors.Fields, field, v string, required bool, maxLen int) {
-	switch {
-	case strings.ContainsRune(v, 0):
-		f.Add(field, "must not contain NUL bytes")
-	case !utf8.ValidString(v):
-		f.Add(field, "must be valid UTF-8")
-	case required && strings.TrimSpace(v) == "":
-		f.Add(field, "is required")
-	case utf8.RuneCountInString(v) > maxLen:
-		f.Add(field, "must be at most "+strconv.Itoa(maxLen)+" characters")
-	}
-}
-
-func checkSingleLine(f derrors.Fields, field, v string) {
-	if strings.ContainsFunc(v, unicode.IsControl) {
-		f.Add(field, "must be a single line without control characters")
-	}
-}
-
-func checkOneOf(f derrors.Fields, field, v string, allowed []string) {
-	for _, a := range allowed {
-		if v == a {
-			return
-		}
-	}
-	f.Add(field, "must be one of "+strings.Join(allowed, ", "))
 }

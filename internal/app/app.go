@@ -79,8 +79,9 @@ func build(ctx context.Context, cfg config.Config, db *database.DB, out io.Write
 		}
 	}
 	srv := web.New(web.Deps{
-		DB: db, Users: users, Campaigns: campaigns, Agents: agents, Activity: act,
-		Audit: audit.NewStore(db), Metrics: metrics.NewStore(db, broker), Broker: broker,
+		DB: db, Users: users, Campaigns: campaigns, Agents: agents, Schedules: schedules,
+		Activity: act,
+		Audit:    audit.NewStore(db), Metrics: metrics.NewStore(db, broker), Broker: broker,
 		SecureCookies: cfg.SecureCookies,
 	})
 	return &App{cfg: cfg, DB: db, Users: users, Server: srv, broker: broker}, nil

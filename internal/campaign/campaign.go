@@ -104,13 +104,13 @@ func (n *NewCampaign) normalize() (slug string, err error) {
 		n.Config = json.RawMessage(`{}`)
 	}
 	f := derrors.Fields{}
-	checkText(f, "name", n.Name, true, maxNameLen)
-	checkSingleLine(f, "name", n.Name)
-	checkText(f, "company", n.Company, true, maxNameLen)
-	checkSingleLine(f, "company", n.Company)
-	checkText(f, "description", n.Description, false, maxDescriptionLen)
-	checkOneOf(f, "type", n.Type, Types)
-	checkOneOf(f, "status", n.Status, []string{StatusActive, StatusPaused})
+	f.Text("name", n.Name, true, maxNameLen)
+	f.SingleLine("name", n.Name)
+	f.Text("company", n.Company, true, maxNameLen)
+	f.SingleLine("company", n.Company)
+	f.Text("description", n.Description, false, maxDescriptionLen)
+	f.OneOf("type", n.Type, Types)
+	f.OneOf("status", n.Status, []string{StatusActive, StatusPaused})
 	if !ValidColor(n.Color) {
 		f.Add("color", "must be a colour of the form #RRGGBB")
 	}
@@ -184,21 +184,21 @@ func (p Patch) apply(c *Campaign) error {
 	}
 	if p.Name != nil {
 		c.Name = strings.TrimSpace(*p.Name)
-		checkText(f, "name", c.Name, true, maxNameLen)
-		checkSingleLine(f, "name", c.Name)
+		f.Text("name", c.Name, true, maxNameLen)
+		f.SingleLine("name", c.Name)
 	}
 	if p.Company != nil {
 		c.Company = strings.TrimSpace(*p.Company)
-		checkText(f, "company", c.Company, true, maxNameLen)
-		checkSingleLine(f, "company", c.Company)
+		f.Text("company", c.Company, true, maxNameLen)
+		f.SingleLine("company", c.Company)
 	}
 	if p.Type != nil {
 		c.Type = *p.Type
-		checkOneOf(f, "type", c.Type, Types)
+		f.OneOf("type", c.Type, Types)
 	}
 	if p.Status != nil {
 		c.Status = *p.Status
-		checkOneOf(f, "status", c.Status, []string{StatusActive, StatusPaused})
+		f.OneOf("status", c.Status, []string{StatusActive, StatusPaused})
 	}
 	if p.Color != nil {
 		if ValidColor(*p.Color) {
@@ -215,7 +215,7 @@ func (p Patch) apply(c *Campaign) error {
 	}
 	if p.Description != nil {
 		c.Description = *p.Description
-		checkText(f, "description", c.Description, false, maxDescriptionLen)
+		f.Text("description", c.Description, false, maxDescriptionLen)
 	}
 	if p.Timezone != nil {
 		c.Timezone = *p.Timezone

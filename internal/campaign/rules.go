@@ -3,7 +3,6 @@ package campaign
 import (
 	"encoding/json"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -149,34 +148,6 @@ func ValidTimezone(s string) bool {
 	}
 	_, err := time.LoadLocation(s)
 	return err == nil
-}
-
-func checkText(f derrors.Fields, field, v string, required bool, maxLen int) {
-	switch {
-	case strings.ContainsRune(v, 0):
-		f.Add(field, "must not contain NUL bytes")
-	case !utf8.ValidString(v):
-		f.Add(field, "must be valid UTF-8")
-	case required && strings.TrimSpace(v) == "":
-		f.Add(field, "is required")
-	case utf8.RuneCountInString(v) > maxLen:
-		f.Add(field, "must be at most "+strconv.Itoa(maxLen)+" characters")
-	}
-}
-
-func checkSingleLine(f derrors.Fields, field, v string) {
-	if strings.ContainsFunc(v, unicode.IsControl) {
-		f.Add(field, "must be a single line without control characters")
-	}
-}
-
-func checkOneOf(f derrors.Fields, field, v string, allowed []string) {
-	for _, a := range allowed {
-		if v == a {
-			return
-		}
-	}
-	f.Add(field, "must be one of "+strings.Join(allowed, ", "))
 }
 
 func checkQuietHours(f derrors.Fields, q *QuietHours) {

@@ -4,9 +4,11 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -94,16 +96,44 @@ func asString(v any) (string, error) {
 	}
 }
 
-// NewID returns a random version 4 UUID.
+// NewID returns a version 7 UUID: a millisecond timestamp followed by a counter and random
+// bits. IDs made by this process sort in the order they were made, which keyset paging relies
+// on to break ties between rows written in the same millisecond.
 func NewID() string {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(fmt.Sprintf("database: crypto/rand failed: %v", err))
 	}
-	b[6] = (b[6] & 0x0f) | 0x40
+	ms, seq := idClock.next()
+	binary.BigEndian.PutUint64(b[0:8], ms<<16|0x7000|uint64(seq&0x0fff))
 	b[8] = (b[8] & 0x3f) | 0x80
 	h := hex.EncodeToString(b[:])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// idClock hands out (millisecond, sequence) pairs that only ever increase.
+var idClock = &monotonic{}
+
+type monotonic struct {
+	mu  sync.Mutex
+	ms  uint64
+	seq uint16
+}
+
+func (m *monotonic) next() (uint64, uint16) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := uint64(time.Now().UnixMilli())
+	switch {
+	case now > m.ms:
+		m.ms, m.seq = now, 0
+	case m.seq < 0x0fff:
+		m.seq++
+	default:
+		// 4 096 ids in one millisecond: borrow the next millisecond.
+		m.ms, m.seq = m.ms+1, 0
+	}
+	return m.ms, m.seq
 }
 
 // IsUniqueViolation reports whether err comes from a UNIQUE or PRIMARY KEY constraint.

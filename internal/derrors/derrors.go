@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Kinds of failure. Domain packages wrap these, adding what failed.
@@ -60,4 +63,33 @@ func AsFields(err error) (Fields, bool) {
 		return f, true
 	}
 	return nil, false
+}
+
+// Text checks a text field: no NUL bytes, valid Unicode (no replacement characters left by
+// broken escapes), present when required, and at most maxLen characters.
+func (f Fields) Text(field, v string, required bool, maxLen int) {
+	switch {
+	case strings.ContainsRune(v, 0):
+		f.Add(field, "must not contain NUL bytes")
+	case !utf8.ValidString(v) || strings.ContainsRune(v, utf8.RuneError):
+		f.Add(field, "must be valid Unicode text")
+	case required && strings.TrimSpace(v) == "":
+		f.Add(field, "is required")
+	case utf8.RuneCountInString(v) > maxLen:
+		f.Add(field, "must be at most "+strconv.Itoa(maxLen)+" characters")
+	}
+}
+
+// SingleLine checks that a text field holds no line breaks or other control characters.
+func (f Fields) SingleLine(field, v string) {
+	if strings.ContainsFunc(v, unicode.IsControl) {
+		f.Add(field, "must be a single line without control characters")
+	}
+}
+
+// OneOf checks that v is one of the allowed values.
+func (f Fields) OneOf(field, v string, allowed []string) {
+	if !slices.Contains(allowed, v) {
+		f.Add(field, "must be one of "+strings.Join(allowed, ", "))
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/clawops/clawops/internal/derrors"
 )
@@ -169,7 +168,7 @@ func (p Patch) apply(s *Schedule) error {
 
 // check validates the fields a person sets. The name may be left for the store to fill.
 func (s Schedule) check(f derrors.Fields, nameRequired bool) {
-	checkText(f, "name", s.Name, nameRequired, maxNameLen)
+	f.Text("name", s.Name, nameRequired, maxNameLen)
 	if strings.ContainsFunc(s.Name, unicode.IsControl) {
 		f.Add("name", "must be a single line without control characters")
 	}
@@ -181,9 +180,9 @@ func (s Schedule) check(f derrors.Fields, nameRequired bool) {
 			addFields(f, err)
 		}
 	}
-	checkText(f, "message", s.Message, false, maxMessageLen)
-	checkOneOf(f, "overlapPolicy", s.OverlapPolicy, OverlapSkip, OverlapAllow)
-	checkOneOf(f, "catchUpPolicy", s.CatchUpPolicy, CatchUpSkip, CatchUpLatest, CatchUpAll)
+	f.Text("message", s.Message, false, maxMessageLen)
+	f.OneOf("overlapPolicy", s.OverlapPolicy, []string{OverlapSkip, OverlapAllow})
+	f.OneOf("catchUpPolicy", s.CatchUpPolicy, []string{CatchUpSkip, CatchUpLatest, CatchUpAll})
 	if s.CatchUpCap < 1 || s.CatchUpCap > MaxCatchUpCap {
 		f.Add("catchUpCap", "must be between 1 and "+strconv.Itoa(MaxCatchUpCap))
 	}
@@ -195,26 +194,4 @@ func addFields(f derrors.Fields, err error) {
 			f.Add(k, v)
 		}
 	}
-}
-
-func checkText(f derrors.Fields, field, v string, required bool, maxLen int) {
-	switch {
-	case strings.ContainsRune(v, 0):
-		f.Add(field, "must not contain NUL bytes")
-	case !utf8.ValidString(v):
-		f.Add(field, "must be valid UTF-8")
-	case required && strings.TrimSpace(v) == "":
-		f.Add(field, "is required")
-	case utf8.RuneCountInString(v) > maxLen:
-		f.Add(field, "must be at most "+strconv.Itoa(maxLen)+" characters")
-	}
-}
-
-func checkOneOf(f derrors.Fields, field, v string, allowed ...string) {
-	for _, a := range allowed {
-		if v == a {
-			return
-		}
-	}
-	f.Add(field, "must be one of "+strings.Join(allowed, ", "))
 }

@@ -95,6 +95,12 @@ func (s *Server) campaignUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if patch.Timezone != nil {
+		// Schedules without a timezone of their own follow the campaign's.
+		if err := s.Schedules.Reschedule(c.Request().Context(), sc); err != nil {
+			return err
+		}
+	}
 	return c.JSON(http.StatusOK, got)
 }
 

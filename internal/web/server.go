@@ -19,6 +19,7 @@ import (
 	"github.com/clawops/clawops/internal/database"
 	"github.com/clawops/clawops/internal/event"
 	"github.com/clawops/clawops/internal/metrics"
+	"github.com/clawops/clawops/internal/schedule"
 )
 
 // Deps are the stores and services the server is built over.
@@ -27,6 +28,7 @@ type Deps struct {
 	Users     *auth.Store
 	Campaigns *campaign.Store
 	Agents    *agent.Store
+	Schedules *schedule.Store
 	Activity  *activity.Store
 	Audit     *audit.Store
 	Metrics   *metrics.Store
