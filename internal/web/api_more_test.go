@@ -233,7 +233,9 @@ func TestBadInputNeverFails500(t *testing.T) {
 				continue
 			}
 			if res.Status >= 400 {
-				var e struct{ Error struct{ Code, Message string } }
+				var e struct {
+					Error struct{ Code, Message string }
+				}
 				if json.Unmarshal(res.Body, &e) != nil || e.Error.Code == "" {
 					t.Errorf("%s %s: %d without the error shape: %s", r.Method, path,
 						res.Status, res.Body)
