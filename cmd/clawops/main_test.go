@@ -21,7 +21,7 @@ func TestCommands(t *testing.T) {
 	db := filepath.Join(dir, "c.db")
 
 	out, err := runCmd(t, "migrate", "--db", db)
-	if err != nil || !strings.Contains(out, "applied 1 migration") {
+	if err != nil || !strings.Contains(out, "applied 2 migration") {
 		t.Fatalf("migrate: %q, %v", out, err)
 	}
 	out, err = runCmd(t, "migrate", "--db", db)

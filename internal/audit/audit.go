@@ -90,7 +90,7 @@ func (s *Store) Record(ctx context.Context, e Entry) error {
 	if err != nil {
 		return fmt.Errorf("audit: record %s: %w", e.Action, err)
 	}
-	_, err = s.db.W.ExecContext(ctx, `
+	_, err = s.db.Exec(ctx, `
 		INSERT INTO audit_log (id, created_at, user_id, token_id, action, resource, campaign_id,
 			method, path, status, outcome, ip, request_id, detail)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

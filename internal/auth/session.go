@@ -33,7 +33,7 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 
 // CommitCtx stores a session.
 func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	_, err := s.db.W.ExecContext(ctx, `
+	_, err := s.db.Exec(ctx, `
 		INSERT INTO sessions (token, data, expiry) VALUES (?, ?, ?)
 		ON CONFLICT (token) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
 		token, b, database.FormatTime(expiry))
@@ -45,7 +45,7 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 
 // DeleteCtx removes a session.
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	if _, err := s.db.W.ExecContext(ctx, `DELETE FROM sessions WHERE token = ?`, token); err != nil {
+	if _, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE token = ?`, token); err != nil {
 		return fmt.Errorf("auth: delete session: %w", err)
 	}
 	return nil
@@ -68,7 +68,7 @@ func (s *SessionStore) Delete(token string) error {
 
 // DeleteExpired removes sessions past their expiry and reports how many.
 func (s *SessionStore) DeleteExpired(ctx context.Context) (int64, error) {
-	res, err := s.db.W.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= ?`,
+	res, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE expiry <= ?`,
 		database.FormatTime(time.Now()))
 	if err != nil {
 		return 0, fmt.Errorf("auth: delete expired sessions: %w", err)

@@ -76,7 +76,7 @@ func (s *Store) IssueToken(ctx context.Context, n NewToken) (string, Token, erro
 	if n.Role != "" {
 		role = string(n.Role)
 	}
-	_, err := s.db.W.ExecContext(ctx, `
+	_, err := s.db.Exec(ctx, `
 		INSERT INTO api_tokens (id, user_id, kind, name, token_hash, campaign_id, role,
 			expires_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -142,7 +142,7 @@ func (s *Store) RevokeToken(ctx context.Context, userID, id string) error {
 		q += ` AND user_id = ?`
 		args = append(args, userID)
 	}
-	res, err := s.db.W.ExecContext(ctx, q, args...)
+	res, err := s.db.Exec(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("auth: revoke token %s: %w", id, err)
 	}
@@ -154,7 +154,7 @@ func (s *Store) RevokeToken(ctx context.Context, userID, id string) error {
 
 // RevokeSecret ends the token whose secret is presented (logout).
 func (s *Store) RevokeSecret(ctx context.Context, secret string) error {
-	_, err := s.db.W.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?)
+	_, err := s.db.Exec(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?)
 		WHERE token_hash = ?`, database.FormatTime(s.now()), hashToken(secret))
 	if err != nil {
 		return fmt.Errorf("auth: revoke presented token: %w", err)
@@ -162,40 +162,60 @@ func (s *Store) RevokeSecret(ctx context.Context, secret string) error {
 	return nil
 }
 
+// tokenRow is what a presented token resolves to.
+type tokenRow struct {
+	p        access.Principal
+	expires  *time.Time
+	rejected bool
+}
+
 // PrincipalForToken checks a presented bearer token and returns who it acts for.
 func (s *Store) PrincipalForToken(ctx context.Context, secret string) (access.Principal, error) {
 	if !strings.HasPrefix(secret, tokenPrefix) || len(secret) > 100 {
 		return access.Principal{}, ErrBadToken
 	}
-	var p access.Principal
+	row, err := s.tokens.Get(hashToken(secret), func() (tokenRow, error) {
+		return s.lookupToken(ctx, hashToken(secret))
+	})
+	if err != nil {
+		return access.Principal{}, err
+	}
+	now := s.now()
+	if row.rejected || (row.expires != nil && !now.Before(*row.expires)) {
+		return access.Principal{}, ErrBadToken
+	}
+	if s.lastUsed.due(row.p.TokenID, now) {
+		if _, err := s.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`,
+			database.FormatTime(now), row.p.TokenID); err != nil {
+			return access.Principal{}, fmt.Errorf("auth: touch token: %w", err)
+		}
+	}
+	return row.p, nil
+}
+
+// lookupToken reads a token by its hash; unknown, revoked and disabled-user tokens come back
+// rejected, so that they are cached as such too.
+func (s *Store) lookupToken(ctx context.Context, hash string) (tokenRow, error) {
+	var row tokenRow
 	var campaign sql.NullString
-	var expires *time.Time
 	var revoked, disabled bool
+	p := &row.p
 	err := s.db.R.QueryRowContext(ctx, `
 		SELECT t.id, t.user_id, u.email, u.name, u.role, t.campaign_id, COALESCE(t.role, ''),
 			t.expires_at, t.revoked_at IS NOT NULL, u.disabled_at IS NOT NULL
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = ?`, hashToken(secret)).Scan(&p.TokenID, &p.UserID, &p.Email,
-		&p.Name, &p.PlatformRole, &campaign, &p.TokenRole, database.NullTime(&expires), &revoked,
-		&disabled)
+		WHERE t.token_hash = ?`, hash).Scan(&p.TokenID, &p.UserID, &p.Email,
+		&p.Name, &p.PlatformRole, &campaign, &p.TokenRole, database.NullTime(&row.expires),
+		&revoked, &disabled)
 	if database.IsNoRows(err) {
-		return access.Principal{}, ErrBadToken
+		return tokenRow{rejected: true}, nil
 	}
 	if err != nil {
-		return access.Principal{}, fmt.Errorf("auth: check token: %w", err)
-	}
-	now := s.now()
-	if revoked || disabled || (expires != nil && !now.Before(*expires)) {
-		return access.Principal{}, ErrBadToken
+		return tokenRow{}, fmt.Errorf("auth: check token: %w", err)
 	}
 	p.TokenCampaignID = campaign.String
-	if s.lastUsed.due(p.TokenID, now) {
-		if _, err := s.db.W.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`,
-			database.FormatTime(now), p.TokenID); err != nil {
-			return access.Principal{}, fmt.Errorf("auth: touch token: %w", err)
-		}
-	}
-	return p, nil
+	row.rejected = revoked || disabled
+	return row, nil
 }
 
 // usageClock throttles last-used writes to one a minute per token, so that reads authenticated

@@ -61,11 +61,14 @@ type Store struct {
 	// lastUsed remembers when a token's last_used_at was written, to write it at most once a
 	// minute instead of on every request.
 	lastUsed *usageClock
+	// tokens caches token lookups until a token or user changes.
+	tokens *database.Cache[string, tokenRow]
 }
 
 // NewStore returns a store over db.
 func NewStore(db *database.DB) *Store {
-	return &Store{db: db, now: time.Now, lastUsed: newUsageClock()}
+	return &Store{db: db, now: time.Now, lastUsed: newUsageClock(),
+		tokens: database.NewCache[string, tokenRow](db, 10_000, 0, "api_tokens", "users")}
 }
 
 func validateUser(n *NewUser) error {
@@ -123,7 +126,7 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (User, error) {
 	}
 	id := database.NewID()
 	now := database.FormatTime(s.now())
-	_, err := s.db.W.ExecContext(ctx, `
+	_, err := s.db.Exec(ctx, `
 		INSERT INTO users (id, email, name, password_hash, role, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, id, n.Email, n.Name, hash, n.Role, now, now)
 	if database.IsUniqueViolation(err) {
@@ -212,7 +215,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (User,
 		return User{}, ErrInvalidCredentials
 	}
 	now := database.FormatTime(s.now())
-	if _, err := s.db.W.ExecContext(ctx, `UPDATE users SET last_login_at = ? WHERE id = ?`,
+	if _, err := s.db.Exec(ctx, `UPDATE users SET last_login_at = ? WHERE id = ?`,
 		now, id); err != nil {
 		return User{}, fmt.Errorf("auth: record login of %s: %w", id, err)
 	}
@@ -230,7 +233,7 @@ func (s *Store) SetPassword(ctx context.Context, id, password string) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.W.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ?
+	_, err = s.db.Exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ?
 		WHERE id = ?`, hash, database.FormatTime(s.now()), id)
 	if err != nil {
 		return fmt.Errorf("auth: set password of %s: %w", id, err)

@@ -54,6 +54,30 @@ type Campaign struct {
 	CreatedAt      time.Time       `json:"createdAt"`
 	UpdatedAt      time.Time       `json:"updatedAt"`
 	ArchivedAt     *time.Time      `json:"archivedAt"`
+
+	// encoded is the campaign's JSON, made once when the campaign is read so that cached
+	// campaigns are written without encoding them again. Code that changes a Campaign must
+	// clear it.
+	encoded []byte
+}
+
+// MarshalJSON writes the campaign as the API shows it.
+func (c Campaign) MarshalJSON() ([]byte, error) {
+	if c.encoded != nil {
+		return c.encoded, nil
+	}
+	type plain Campaign
+	return json.Marshal(plain(c))
+}
+
+// withEncoding returns c carrying its own JSON.
+func (c Campaign) withEncoding() (Campaign, error) {
+	b, err := c.MarshalJSON()
+	if err != nil {
+		return Campaign{}, fmt.Errorf("campaign: encode %s: %w", c.ID, err)
+	}
+	c.encoded = b
+	return c, nil
 }
 
 // Location is the campaign's time zone, UTC when it cannot be loaded.
@@ -175,6 +199,7 @@ type Patch struct {
 
 // apply validates p and writes it over c.
 func (p Patch) apply(c *Campaign) error {
+	c.encoded = nil
 	f := derrors.Fields{}
 	if p.ID != nil {
 		f.Add("id", "is immutable")

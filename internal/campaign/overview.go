@@ -3,6 +3,7 @@ package campaign
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"time"
@@ -60,62 +61,125 @@ func (s Summary) NeedsAttention() bool { return s.FailedRuns7d > 0 || s.OverdueS
 // Overview summarises every campaign p may see, archived ones included, ordered by status
 // (active, paused, archived), then those needing attention, then name.
 func (s *Store) Overview(ctx context.Context, p access.Principal) (Overview, error) {
-	now := s.now().UTC()
+	return s.overviews.Get(visibilityKey(p), func() (Overview, error) {
+		return s.overview(ctx, p)
+	})
+}
+
+func (s *Store) overview(ctx context.Context, p access.Principal) (Overview, error) {
+	// One read transaction, so that every figure comes from the same snapshot.
+	tx, err := s.db.R.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return Overview{}, fmt.Errorf("campaign: overview: %w", err)
+	}
+	defer tx.Rollback()
+
+	vis, visArgs := visibility(p)
+	byID, order, err := overviewCampaigns(ctx, tx, vis, visArgs)
+	if err != nil {
+		return Overview{}, err
+	}
+	if err := overviewFigures(ctx, tx, byID, s.now().UTC(), vis, visArgs); err != nil {
+		return Overview{}, err
+	}
+
+	ov := Overview{Campaigns: make([]Summary, 0, len(order))}
+	for _, id := range order {
+		m := *byID[id]
+		ov.Campaigns = append(ov.Campaigns, m)
+		ov.Totals.add(m)
+	}
+	slices.SortFunc(ov.Campaigns, compareSummaries)
+	return ov, nil
+}
+
+func overviewCampaigns(ctx context.Context, tx *sql.Tx, vis string,
+	args []any) (map[string]*Summary, []string, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT c.id, c.slug, c.name, c.company, c.type, c.status, c.color, c.icon,
+			(SELECT MAX(x.created_at) FROM campaign_activity x WHERE x.campaign_id = c.id)
+		FROM campaigns c WHERE `+vis, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("campaign: overview: %w", err)
+	}
+	defer rows.Close()
+	byID := map[string]*Summary{}
+	var order []string
+	for rows.Next() {
+		m := &Summary{}
+		if err := rows.Scan(&m.ID, &m.Slug, &m.Name, &m.Company, &m.Type, &m.Status, &m.Color,
+			&m.Icon, database.NullTime(&m.LastActivityAt)); err != nil {
+			return nil, nil, fmt.Errorf("campaign: overview: %w", err)
+		}
+		byID[m.ID] = m
+		order = append(order, m.ID)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("campaign: overview: %w", err)
+	}
+	return byID, order, nil
+}
+
+// overviewFigures adds each table's figures to the campaigns in byID. Each query makes one
+// pass over a time-ordered index range (or a small table) and groups by campaign; rows of
+// campaigns the caller may not see are filtered out in SQL and would be ignored anyway.
+func overviewFigures(ctx context.Context, tx *sql.Tx, byID map[string]*Summary, now time.Time,
+	vis string, visArgs []any) error {
 	weekAgo := database.FormatTime(now.Add(-7 * 24 * time.Hour))
 	twoWeeksAgo := database.FormatTime(now.Add(-14 * 24 * time.Hour))
 	overdue := database.FormatTime(now.Add(-overdueGrace))
 	weekAgoDate := now.Add(-7 * 24 * time.Hour).Format(time.DateOnly)
-
-	vis, visArgs := visibility(p)
-	args := []any{weekAgo, weekAgo, twoWeeksAgo, weekAgo, twoWeeksAgo, weekAgo, weekAgo, weekAgo,
-		overdue, weekAgoDate, weekAgo}
-	args = append(args, visArgs...)
-	// Every subquery walks an index that starts with campaign_id, so the cost grows with the
-	// rows of the last two weeks, not with the tables.
-	rows, err := s.db.R.QueryContext(ctx, `
-		SELECT c.id, c.slug, c.name, c.company, c.type, c.status, c.color, c.icon,
-			(SELECT COUNT(*) FROM agents a WHERE a.campaign_id = c.id),
-			(SELECT COUNT(*) FROM schedules s WHERE s.campaign_id = c.id),
-			(SELECT COUNT(*) FROM leads l WHERE l.campaign_id = c.id AND l.created_at >= ?)
-			+ (SELECT COUNT(*) FROM hoa_contacts h
-				WHERE h.campaign_id = c.id AND h.created_at >= ?),
-			(SELECT COUNT(*) FROM leads l
-				WHERE l.campaign_id = c.id AND l.created_at >= ? AND l.created_at < ?)
-			+ (SELECT COUNT(*) FROM hoa_contacts h
-				WHERE h.campaign_id = c.id AND h.created_at >= ? AND h.created_at < ?),
-			(SELECT COUNT(*) FROM runs r WHERE r.campaign_id = c.id AND r.created_at >= ?),
-			(SELECT COUNT(*) FROM runs r WHERE r.campaign_id = c.id
-				AND r.status IN ('failed', 'timeout') AND r.created_at >= ?),
-			(SELECT COUNT(*) FROM schedules s WHERE s.campaign_id = c.id AND s.enabled = 1
-				AND c.status = 'active' AND s.next_run_at < ?),
-			(SELECT COALESCE(SUM(m.emails_sent), 0) FROM campaign_metrics m
-				WHERE m.campaign_id = c.id AND m.date > ?),
-			(SELECT COALESCE(SUM(r.cost_usd), 0) FROM runs r
-				WHERE r.campaign_id = c.id AND r.created_at >= ?),
-			(SELECT MAX(x.created_at) FROM campaign_activity x WHERE x.campaign_id = c.id)
-		FROM campaigns c
-		WHERE `+vis, args...)
-	if err != nil {
-		return Overview{}, fmt.Errorf("campaign: overview: %w", err)
+	scoped := ` AND campaign_id IN (SELECT c.id FROM campaigns c WHERE ` + vis + `)
+		GROUP BY campaign_id`
+	queries := []struct {
+		sql  string
+		args []any
+		add  func(m *Summary, a, b, c float64)
+	}{
+		{`SELECT campaign_id, COUNT(*), 0, 0 FROM agents WHERE 1 = 1`, nil,
+			func(m *Summary, a, _, _ float64) { m.AgentCount = int(a) }},
+		{`SELECT s.campaign_id, COUNT(*), COALESCE(SUM(s.enabled = 1 AND s.next_run_at < ?
+				AND (SELECT status FROM campaigns WHERE id = s.campaign_id) = 'active'), 0), 0
+			FROM schedules s WHERE 1 = 1`, []any{overdue},
+			func(m *Summary, a, b, _ float64) { m.ScheduleCount, m.OverdueSchedules = int(a), int(b) }},
+		{`SELECT campaign_id, SUM(created_at >= ?), SUM(created_at < ?), 0 FROM leads
+			WHERE created_at >= ?`, []any{weekAgo, weekAgo, twoWeeksAgo},
+			func(m *Summary, a, b, _ float64) { m.Leads7d += int(a); m.LeadsPrev7d += int(b) }},
+		{`SELECT campaign_id, SUM(created_at >= ?), SUM(created_at < ?), 0 FROM hoa_contacts
+			WHERE created_at >= ?`, []any{weekAgo, weekAgo, twoWeeksAgo},
+			func(m *Summary, a, b, _ float64) { m.Leads7d += int(a); m.LeadsPrev7d += int(b) }},
+		{`SELECT campaign_id, COUNT(*), SUM(status IN ('failed', 'timeout')), SUM(cost_usd)
+			FROM runs WHERE created_at >= ?`, []any{weekAgo},
+			func(m *Summary, a, b, c float64) {
+				m.Runs7d, m.FailedRuns7d, m.CostUSD7d = int(a), int(b), c
+			}},
+		{`SELECT campaign_id, SUM(emails_sent), 0, 0 FROM campaign_metrics WHERE date > ?`,
+			[]any{weekAgoDate},
+			func(m *Summary, a, _, _ float64) { m.EmailsSent7d = int(a) }},
 	}
-	defer rows.Close()
-	ov := Overview{Campaigns: []Summary{}}
-	for rows.Next() {
-		var m Summary
-		if err := rows.Scan(&m.ID, &m.Slug, &m.Name, &m.Company, &m.Type, &m.Status, &m.Color,
-			&m.Icon, &m.AgentCount, &m.ScheduleCount, &m.Leads7d, &m.LeadsPrev7d, &m.Runs7d,
-			&m.FailedRuns7d, &m.OverdueSchedules, &m.EmailsSent7d, &m.CostUSD7d,
-			database.NullTime(&m.LastActivityAt)); err != nil {
-			return Overview{}, fmt.Errorf("campaign: overview: %w", err)
+	for _, q := range queries {
+		args := append(append([]any{}, q.args...), visArgs...)
+		rows, err := tx.QueryContext(ctx, q.sql+scoped, args...)
+		if err != nil {
+			return fmt.Errorf("campaign: overview figures: %w", err)
 		}
-		ov.Campaigns = append(ov.Campaigns, m)
-		ov.Totals.add(m)
+		for rows.Next() {
+			var id string
+			var a, b, c float64
+			if err := rows.Scan(&id, &a, &b, &c); err != nil {
+				rows.Close()
+				return fmt.Errorf("campaign: overview figures: %w", err)
+			}
+			if m := byID[id]; m != nil {
+				q.add(m, a, b, c)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("campaign: overview figures: %w", err)
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return Overview{}, fmt.Errorf("campaign: overview: %w", err)
-	}
-	slices.SortFunc(ov.Campaigns, compareSummaries)
-	return ov, nil
+	return nil
 }
 
 func (t *Totals) add(m Summary) {

@@ -19,11 +19,62 @@ type Store struct {
 	db       *database.DB
 	activity *activity.Store
 	now      func() time.Time
+
+	// Campaign reads are served from caches that a committed write to any table they are
+	// computed from invalidates; see database.Cache.
+	byID      *database.Cache[string, Campaign]
+	refs      *database.Cache[ref, resolved]
+	lists     *database.Cache[listKey, page]
+	overviews *database.Cache[string, Overview]
+}
+
+// countedTables are the tables a campaign's row and counts are read from.
+var countedTables = []string{"campaigns", "agents", "schedules", "leads", "campaign_activity"}
+
+// overviewTables are the tables the overview sums.
+var overviewTables = []string{"campaigns", "campaign_members", "agents", "schedules", "leads",
+	"hoa_contacts", "runs", "campaign_metrics", "campaign_activity"}
+
+// overviewTTL bounds how long an overview is reused: its windows move with the clock.
+const overviewTTL = 5 * time.Second
+
+type ref struct{ idOrSlug, userID string }
+
+type resolved struct {
+	id   string
+	role access.Role
+}
+
+type listKey struct {
+	visibility string
+	statuses   string
+	typ, query string
+	limit      int
+	cursor     string
+}
+
+type page struct {
+	items []Campaign
+	next  string
 }
 
 // NewStore returns a store over db that records campaign changes in the activity feed.
 func NewStore(db *database.DB, act *activity.Store) *Store {
-	return &Store{db: db, activity: act, now: time.Now}
+	return &Store{
+		db: db, activity: act, now: time.Now,
+		byID:      database.NewCache[string, Campaign](db, 10_000, 0, countedTables...),
+		refs:      database.NewCache[ref, resolved](db, 10_000, 0, "campaigns", "campaign_members"),
+		lists:     database.NewCache[listKey, page](db, 1_000, 0, append(countedTables, "campaign_members")...),
+		overviews: database.NewCache[string, Overview](db, 1_000, overviewTTL, overviewTables...),
+	}
+}
+
+// visibilityKey names what a principal may see, for cache keys.
+func visibilityKey(p access.Principal) string {
+	if p.PlatformRole == access.PlatformAdmin && p.TokenCampaignID == "" {
+		return "admin"
+	}
+	return p.PlatformRole + "\x00" + p.UserID + "\x00" + p.TokenCampaignID
 }
 
 // selectCampaign reads a campaign with its counts; callers append WHERE and ORDER clauses.
@@ -54,12 +105,20 @@ func scanCampaign(r rowScanner) (Campaign, error) {
 		c.QuietHours = &QuietHours{Start: qStart.String, End: qEnd.String}
 	}
 	c.Config = json.RawMessage(config)
-	return c, nil
+	return c.withEncoding()
 }
 
 // Resolve finds the campaign named by id or slug and the membership role of userID in it
 // ("" when not a member). It does not decide visibility: access.Grant does.
 func (s *Store) Resolve(ctx context.Context, idOrSlug, userID string) (string, access.Role, error) {
+	r, err := s.refs.Get(ref{idOrSlug, userID}, func() (resolved, error) {
+		id, role, err := s.resolve(ctx, idOrSlug, userID)
+		return resolved{id, role}, err
+	})
+	return r.id, r.role, err
+}
+
+func (s *Store) resolve(ctx context.Context, idOrSlug, userID string) (string, access.Role, error) {
 	var id string
 	var role sql.NullString
 	err := s.db.R.QueryRowContext(ctx, `
@@ -80,13 +139,18 @@ func (s *Store) Resolve(ctx context.Context, idOrSlug, userID string) (string, a
 
 // Campaign returns the scope's campaign.
 func (s *Store) Campaign(ctx context.Context, sc access.Scope) (Campaign, error) {
-	c, err := scanCampaign(s.db.R.QueryRowContext(ctx, selectCampaign+` WHERE c.id = ?`,
-		sc.CampaignID()))
+	return s.byID.Get(sc.CampaignID(), func() (Campaign, error) {
+		return s.campaign(ctx, sc.CampaignID())
+	})
+}
+
+func (s *Store) campaign(ctx context.Context, id string) (Campaign, error) {
+	c, err := scanCampaign(s.db.R.QueryRowContext(ctx, selectCampaign+` WHERE c.id = ?`, id))
 	if database.IsNoRows(err) {
 		return Campaign{}, ErrNotFound
 	}
 	if err != nil {
-		return Campaign{}, fmt.Errorf("campaign: get %s: %w", sc.CampaignID(), err)
+		return Campaign{}, fmt.Errorf("campaign: get %s: %w", id, err)
 	}
 	return c, nil
 }
@@ -122,15 +186,27 @@ func visibility(p access.Principal) (string, []any) {
 
 // Campaigns lists the campaigns p may see, ordered by name, with the next page's cursor.
 func (s *Store) Campaigns(ctx context.Context, p access.Principal, f ListFilter) ([]Campaign, string, error) {
+	key := listKey{visibility: visibilityKey(p), statuses: strings.Join(f.Statuses, ","),
+		typ: f.Type, query: f.Query, limit: f.Limit, cursor: f.Cursor}
+	pg, err := s.lists.Get(key, func() (page, error) {
+		items, next, err := s.campaigns(ctx, p, f)
+		return page{items, next}, err
+	})
+	return pg.items, pg.next, err
+}
+
+func (s *Store) campaigns(ctx context.Context, p access.Principal, f ListFilter) ([]Campaign, string, error) {
 	vis, args := visibility(p)
 	where := []string{vis}
-	statuses := f.Statuses
-	if len(statuses) == 0 {
-		statuses = []string{StatusActive, StatusPaused}
-	}
-	where = append(where, "c.status IN ("+placeholders(len(statuses))+")")
-	for _, st := range statuses {
-		args = append(args, st)
+	if len(f.Statuses) == 0 {
+		// Written as an exclusion so that the planner walks the name index and stops at the
+		// page's end instead of sorting every campaign.
+		where = append(where, "c.status <> 'archived'")
+	} else {
+		where = append(where, "c.status IN ("+placeholders(len(f.Statuses))+")")
+		for _, st := range f.Statuses {
+			args = append(args, st)
+		}
 	}
 	if f.Type != "" {
 		where = append(where, "c.type = ?")
@@ -151,8 +227,12 @@ func (s *Store) Campaigns(ctx context.Context, p access.Principal, f ListFilter)
 		args = append(args, key[0], key[0], key[1])
 	}
 	args = append(args, f.Limit+1)
-	rows, err := s.db.R.QueryContext(ctx, selectCampaign+` WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY c.name, c.id LIMIT ?`, args...)
+	// The page is cut first and materialised, so that the counts are computed for its rows
+	// only, not for every campaign that matches before sorting.
+	rows, err := s.db.R.QueryContext(ctx, `WITH page AS MATERIALIZED (
+			SELECT c.id FROM campaigns c WHERE `+strings.Join(where, " AND ")+`
+			ORDER BY c.name, c.id LIMIT ?)`+
+		selectCampaign+` JOIN page p ON p.id = c.id ORDER BY c.name, c.id`, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("campaign: list: %w", err)
 	}

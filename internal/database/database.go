@@ -13,8 +13,7 @@ import (
 	"runtime"
 	"time"
 
-	// The cgo SQLite driver registers itself as "sqlite3".
-	_ "github.com/mattn/go-sqlite3"
+	"github.com/mattn/go-sqlite3"
 )
 
 // busyTimeout is how long a statement waits for a lock held by another connection.
@@ -24,11 +23,12 @@ const busyTimeout = 5 * time.Second
 // a small pool of read-only connections that read alongside it thanks to WAL.
 type DB struct {
 	// W is the writer pool; it holds a single connection and starts write transactions
-	// immediately.
+	// immediately. Write through Tx or Exec, which keep Version current.
 	W *sql.DB
 	// R is the reader pool; its connections refuse writes.
-	R    *sql.DB
-	path string
+	R        *sql.DB
+	path     string
+	versions *versions
 }
 
 // Open opens (creating when missing) the database file at path, configures both pools and
@@ -42,10 +42,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("database: open %s: %w", path, err)
 		}
 	}
-	w, err := sql.Open("sqlite3", dsn(path, false))
-	if err != nil {
-		return nil, fmt.Errorf("database: open writer %s: %w", path, err)
-	}
+	v := newVersions()
+	w := sql.OpenDB(writerConnector{drv: &sqlite3.SQLiteDriver{ConnectHook: v.hook},
+		dsn: dsn(path, false)})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
@@ -70,7 +69,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("database: open %s: %w", path, err)
 	}
-	return &DB{W: w, R: r, path: path}, nil
+	return &DB{W: w, R: r, path: path, versions: v}, nil
 }
 
 // Path is the file the database lives in.
@@ -105,7 +104,9 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) error {
 		}
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	db.versions.publish()
+	if err != nil {
 		return fmt.Errorf("database: commit: %w", err)
 	}
 	for _, f := range tx.onCommit {

@@ -168,7 +168,7 @@ func TestDefaultsCreatesTheDefaultCampaign(t *testing.T) {
 	}
 	ignore := cmpopts.IgnoreFields(campaign.Campaign{}, "CreatedAt", "UpdatedAt",
 		"LastActivityAt")
-	if diff := cmp.Diff(want, got, ignore); diff != "" {
+	if diff := cmp.Diff(want, got, ignore, cmpopts.IgnoreUnexported(campaign.Campaign{})); diff != "" {
 		t.Errorf("default campaign (-want +got):\n%s", diff)
 	}
 }

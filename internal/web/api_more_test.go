@@ -247,3 +247,50 @@ func TestBadInputNeverFails500(t *testing.T) {
 		t.Errorf("the campaign became %v", got)
 	}
 }
+
+// TestReadsFollowWrites guards the read caches: every committed write shows on the next read.
+func TestReadsFollowWrites(t *testing.T) {
+	s := testutil.NewServer(t, false)
+	admin := s.AdminToken()
+	c := createCampaign(t, s, admin, map[string]any{"name": "Cached", "company": "C"})
+	id := c["id"].(string)
+	get := func() map[string]any { return s.Do("GET", "/api/campaigns/"+id, admin, nil).JSON(t) }
+	list := func() string { return string(s.Do("GET", "/api/campaigns?q=cached", admin, nil).Body) }
+
+	get()
+	list()
+	s.Do("POST", "/api/campaigns/"+id+"/agents", admin, map[string]any{"templateId": "tpl-hoa-discovery"})
+	if got := get()["agentCount"]; got != 1.0 {
+		t.Errorf("agentCount after assigning = %v, want 1", got)
+	}
+	if !strings.Contains(list(), `"agentCount":1`) {
+		t.Error("the list still shows no agent")
+	}
+	_, err := s.App.DB.Exec(t.Context(), `INSERT INTO leads (id, campaign_id, email, created_at,
+		updated_at) VALUES ('lead-1', ?, 'x@example.com', '2026-01-01T00:00:00.000Z', 'x')`, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := get()["leadCount"]; got != 1.0 {
+		t.Errorf("leadCount after a lead arrived = %v, want 1", got)
+	}
+	s.Do("PUT", "/api/campaigns/"+id, admin, map[string]any{"color": "#112233"})
+	if got := get()["color"]; got != "#112233" {
+		t.Errorf("color after update = %v", got)
+	}
+	if !strings.Contains(list(), `"color":"#112233"`) {
+		t.Error("the list shows the old colour")
+	}
+	uid, tok := newMember(t, s, admin, "late@example.com")
+	if strings.Contains(string(s.Do("GET", "/api/campaigns", tok, nil).Body), id) {
+		t.Fatal("a non-member sees the campaign")
+	}
+	s.Do("POST", "/api/campaigns/"+id+"/members", admin, map[string]any{"userId": uid, "role": "viewer"})
+	if !strings.Contains(string(s.Do("GET", "/api/campaigns", tok, nil).Body), id) {
+		t.Error("a new member does not see the campaign")
+	}
+	s.Do("DELETE", "/api/campaigns/"+id+"/members/"+uid, admin, nil)
+	if res := s.Do("GET", "/api/campaigns/"+id, tok, nil); res.Status != http.StatusNotFound {
+		t.Errorf("a removed member still reads the campaign: %d", res.Status)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/clawops/clawops/internal/access"
+	"github.com/clawops/clawops/internal/activity"
 	"github.com/clawops/clawops/internal/agent"
 	"github.com/clawops/clawops/internal/campaign"
 	"github.com/clawops/clawops/internal/testutil"
@@ -43,7 +44,7 @@ func loadServer(b *testing.B) *testutil.Server {
 		s := benchServer.For(b)
 		benchToken = s.AdminToken()
 		ctx := context.Background()
-		agents := agent.NewStore(benchServer.App.DB, nil)
+		agents := agent.NewStore(benchServer.App.DB, activity.NewStore(benchServer.App.DB, nil))
 		for i := 0; i < benchCampaigns; i++ {
 			res := s.Do("POST", "/api/campaigns", benchToken, map[string]any{
 				"name": fmt.Sprintf("Campaign %04d", i), "company": "Bench Co",
@@ -66,7 +67,7 @@ func loadServer(b *testing.B) *testutil.Server {
 // drive sends b.N GET requests to path from concurrent clients and reports throughput and
 // latency percentiles.
 func drive(b *testing.B, s *testutil.Server, path func(i int) string) {
-	const clients = 16
+	const clients = 8
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	client := &http.Client{Transport: tr}
 	defer tr.CloseIdleConnections()
@@ -155,4 +156,10 @@ func BenchmarkColdStart(b *testing.B) {
 		srv.Stop()
 		b.StartTimer()
 	}
+}
+
+// BenchmarkLoadHealth is the floor: the HTTP stack and middleware with no database work.
+func BenchmarkLoadHealth(b *testing.B) {
+	s := loadServer(b)
+	drive(b, s, func(int) string { return "/healthz" })
 }

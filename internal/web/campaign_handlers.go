@@ -44,7 +44,7 @@ func (s *Server) campaignList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listOf(items, next))
+	return writeList(c, items, next)
 }
 
 func (s *Server) campaignCreate(c echo.Context) error {
