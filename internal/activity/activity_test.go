@@ -2,9 +2,10 @@ package activity_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/clawops/clawops/internal/testutil/testdb"
 
 	"github.com/clawops/clawops/internal/access"
 	"github.com/clawops/clawops/internal/activity"
@@ -14,15 +15,7 @@ import (
 
 func setup(t *testing.T) (*activity.Store, *database.DB, *event.Broker) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "a.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := testdb.New(t)
 	for _, id := range []string{"a", "b"} {
 		if _, err := db.W.Exec(`INSERT INTO campaigns (id, name, company, slug, created_at,
 			updated_at) VALUES (?, ?, 'C', ?, 'x', 'x')`, id, id, id); err != nil {

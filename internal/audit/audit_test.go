@@ -3,14 +3,14 @@ package audit_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/clawops/clawops/internal/testutil/testdb"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/clawops/clawops/internal/audit"
-	"github.com/clawops/clawops/internal/database"
 )
 
 func TestRedact(t *testing.T) {
@@ -29,14 +29,7 @@ func TestRedact(t *testing.T) {
 
 func TestRecordAndFilter(t *testing.T) {
 	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "a.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := testdb.New(t)
 	s := audit.NewStore(db)
 	for _, e := range []audit.Entry{
 		{Action: "campaign.create", CampaignID: "a", UserID: "u1", Outcome: audit.Success},

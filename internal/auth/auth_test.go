@@ -3,9 +3,10 @@ package auth_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/clawops/clawops/internal/testutil/testdb"
 
 	"golang.org/x/crypto/bcrypt"
 
@@ -17,15 +18,7 @@ import (
 
 func newStore(t *testing.T) (*auth.Store, *database.DB) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "a.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := testdb.New(t)
 	return auth.NewStore(db), db
 }
 

@@ -3,8 +3,9 @@ package campaign_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
+
+	"github.com/clawops/clawops/internal/testutil/testdb"
 
 	"github.com/clawops/clawops/internal/access"
 	"github.com/clawops/clawops/internal/activity"
@@ -15,15 +16,7 @@ import (
 
 func newStore(t *testing.T) (*campaign.Store, *database.DB) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := testdb.New(t)
 	return campaign.NewStore(db, activity.NewStore(db, nil)), db
 }
 

@@ -2,27 +2,20 @@ package metrics_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/clawops/clawops/internal/testutil/testdb"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/clawops/clawops/internal/access"
-	"github.com/clawops/clawops/internal/database"
 	"github.com/clawops/clawops/internal/metrics"
 )
 
 func TestRecomputeCountsByCampaignDay(t *testing.T) {
 	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "m.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := testdb.New(t)
 	exec := func(q string, args ...any) {
 		t.Helper()
 		if _, err := db.W.Exec(q, args...); err != nil {

@@ -3,11 +3,12 @@ package schedule
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clawops/clawops/internal/testutil/testdb"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -32,14 +33,7 @@ type env struct {
 func newEnv(t *testing.T) env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "clawops.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := testdb.New(t)
 	act := activity.NewStore(db, nil)
 	campaigns := campaign.NewStore(db, act)
 	for _, n := range []campaign.NewCampaign{

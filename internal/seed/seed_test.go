@@ -6,10 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/clawops/clawops/internal/testutil/testdb"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -43,15 +44,7 @@ type stores struct {
 
 func newStores(t *testing.T) stores {
 	t.Helper()
-	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "clawops.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := testdb.New(t)
 	act := activity.NewStore(db, nil)
 	return stores{db: db, campaigns: campaign.NewStore(db, act),
 		agents: agent.NewStore(db, act), schedules: schedule.NewStore(db, act)}
