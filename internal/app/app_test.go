@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -46,7 +47,9 @@ func runChild(path string) int {
 		return 1
 	}
 	fmt.Printf("LISTEN %s\n", ln.Addr())
-	if err := a.ServeListener(context.Background(), ln, io.Discard); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	if err := a.ServeListener(ctx, ln, io.Discard); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -92,23 +95,7 @@ func TestRestartKeepsDataAndDoesNotReapply(t *testing.T) {
 }
 
 func TestKillLosesNoAcknowledgedWrite(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "kill.db")
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "CLAWOPS_TEST_CHILD_DB="+path)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatalf("child did not start: %v", err)
-	}
-	base := "http://" + strings.TrimSpace(strings.TrimPrefix(line, "LISTEN "))
+	cmd, base, path := startChild(t)
 
 	token := login(t, base)
 	var mu sync.Mutex
@@ -196,4 +183,61 @@ func login(t *testing.T, base string) string {
 	}
 	rest := string(data[i+len(marker):])
 	return rest[:strings.Index(rest, `"`)]
+}
+
+// startChild runs the server in a child process on a new database and returns the process,
+// its base URL and the database file.
+func startChild(t *testing.T) (*exec.Cmd, string, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "c.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "CLAWOPS_TEST_CHILD_DB="+path)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("child did not start: %v", err)
+	}
+	return cmd, "http://" + strings.TrimSpace(strings.TrimPrefix(line, "LISTEN ")), path
+}
+
+func TestSIGTERMDrainsAndExits(t *testing.T) {
+	cmd, base, _ := startChild(t)
+	token := login(t, base)
+
+	// An open event stream must not hold the shutdown up.
+	req, _ := http.NewRequest("GET", base+"/api/campaigns/default-hoa-fl/events", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	stream, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stream.Body.Close()
+	if stream.StatusCode != http.StatusOK {
+		t.Fatalf("stream: %d", stream.StatusCode)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("server exited with %v after SIGTERM, want a clean exit", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("server still running 15 s after SIGTERM")
+	}
+	if _, err := io.ReadAll(stream.Body); err != nil && !strings.Contains(err.Error(), "EOF") {
+		t.Logf("stream ended with %v", err)
+	}
 }
