@@ -80,10 +80,15 @@ type Principal struct {
 	TokenRole Role
 }
 
-// IsAdmin reports whether the principal is a platform admin acting without a campaign-bound
-// token.
+// Capped reports whether the caller acts through a token limited to one campaign or to a role
+// below owner. A capped caller never has platform-wide powers, whatever its user has.
+func (p Principal) Capped() bool {
+	return p.TokenCampaignID != "" || (p.TokenRole != "" && p.TokenRole != RoleOwner)
+}
+
+// IsAdmin reports whether the principal is a platform admin acting without a capped token.
 func (p Principal) IsAdmin() bool {
-	return p.PlatformRole == PlatformAdmin && p.TokenCampaignID == ""
+	return p.PlatformRole == PlatformAdmin && !p.Capped()
 }
 
 // Scope is the permission to act in one campaign with one role. Its zero value grants nothing.
@@ -91,6 +96,7 @@ type Scope struct {
 	campaignID string
 	role       Role
 	userID     string
+	admin      bool
 }
 
 // CampaignID is the campaign every scoped statement filters on.
@@ -101,6 +107,11 @@ func (s Scope) Role() Role { return s.role }
 
 // UserID is the acting person, empty for the system.
 func (s Scope) UserID() string { return s.userID }
+
+// PlatformAdmin reports whether the scope acts with platform-wide trust: a platform admin
+// without a capped token, or the server itself. Only such scopes may configure what runs on
+// the host (command and HTTP executors).
+func (s Scope) PlatformAdmin() bool { return s.admin }
 
 // Valid reports whether the scope names a campaign.
 func (s Scope) Valid() bool { return s.campaignID != "" && s.role != "" }
@@ -116,7 +127,7 @@ func (s Scope) Require(min Role) error {
 // System is the scope of the server's own work in a campaign — seeding, scheduling, importing —
 // where no person is acting. It must never be built from request input.
 func System(campaignID string) Scope {
-	return Scope{campaignID: campaignID, role: RoleOwner}
+	return Scope{campaignID: campaignID, role: RoleOwner, admin: true}
 }
 
 // Grant computes the scope of principal p in a campaign, given the campaign's id and the
@@ -137,5 +148,5 @@ func Grant(p Principal, campaignID string, member Role) (Scope, error) {
 		return Scope{}, ErrNotFound
 	}
 	role = role.Lower(p.TokenRole)
-	return Scope{campaignID: campaignID, role: role, userID: p.UserID}, nil
+	return Scope{campaignID: campaignID, role: role, userID: p.UserID, admin: p.IsAdmin()}, nil
 }

@@ -99,6 +99,9 @@ func (s *Store) AssignAgentTx(ctx context.Context, tx *database.Tx, sc access.Sc
 	if err := sc.Require(access.RoleOperator); err != nil {
 		return Agent{}, err
 	}
+	if err := mayRun(sc, n.Executor); err != nil {
+		return Agent{}, err
+	}
 	tpl, err := resolveNew(ctx, tx, &n)
 	if err != nil {
 		return Agent{}, err
@@ -197,6 +200,9 @@ func assignedDetail(n NewAgent, tplName string) string {
 func (s *Store) UpdateAgent(ctx context.Context, sc access.Scope, id string,
 	p AgentPatch) (Agent, error) {
 	if err := sc.Require(access.RoleOperator); err != nil {
+		return Agent{}, err
+	}
+	if err := mayRun(sc, p.Executor); err != nil {
 		return Agent{}, err
 	}
 	var out Agent
@@ -307,4 +313,17 @@ func removedDetail(name string, schedules int) string {
 		return name + " was removed with its schedule; its runs are kept."
 	}
 	return fmt.Sprintf("%s was removed with its %d schedules; its runs are kept.", name, schedules)
+}
+
+// ErrExecutorNotAllowed refuses a command or HTTP executor from someone who is not a platform
+// admin: either runs programs or reaches addresses on the host, beyond any one campaign.
+var ErrExecutorNotAllowed = fmt.Errorf(
+	"agent: only platform admins may set command or http executors: %w", derrors.Forbidden)
+
+// mayRun checks that the scope may give an agent this executor; nil means the template's.
+func mayRun(sc access.Scope, e *Executor) error {
+	if e == nil || e.Type == ExecutorOpenClaw || sc.PlatformAdmin() {
+		return nil
+	}
+	return ErrExecutorNotAllowed
 }

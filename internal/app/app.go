@@ -136,11 +136,14 @@ func (a *App) Serve(ctx context.Context, out io.Writer) error {
 // ServeListener serves on ln until ctx ends.
 func (a *App) ServeListener(ctx context.Context, ln net.Listener, out io.Writer) error {
 	hs := a.Server.HTTPServer(ln.Addr().String())
-	hs.BaseContext = func(net.Listener) context.Context { return ctx }
+	// Requests keep their own contexts through a shutdown so that they finish; only the
+	// event streams, which never would, are ended.
+	hs.RegisterOnShutdown(a.Server.CloseStreams)
 	a.announce(ln.Addr().String(), out)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	go a.sweep(ctx, time.Hour)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("app: serve: %w", err)
@@ -172,6 +175,28 @@ func (a *App) announce(addr string, out io.Writer) {
 		}
 	}
 	fmt.Fprintf(out, "ClawOps is running at %s\n  sign in as %s\n", url, login)
+}
+
+// sweep removes expired sessions and login tokens every interval until ctx ends.
+func (a *App) sweep(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		sessions, err := auth.NewSessionStore(a.DB).DeleteExpired(ctx)
+		if err != nil {
+			slog.Error("Sweeping expired sessions failed", "err", err)
+		}
+		tokens, err := a.Users.DeleteExpiredTokens(ctx, time.Now().Add(-24*time.Hour))
+		if err != nil {
+			slog.Error("Sweeping expired tokens failed", "err", err)
+		}
+		slog.Info("Swept expired credentials", "sessions", sessions, "tokens", tokens)
+	}
 }
 
 // Close releases the database.

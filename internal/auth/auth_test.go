@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -139,19 +140,54 @@ func TestTokens(t *testing.T) {
 func TestThrottle(t *testing.T) {
 	th := auth.NewThrottle(3, time.Minute)
 	for i := 0; i < 3; i++ {
-		if w := th.Wait("k"); w != 0 {
-			t.Fatalf("wait before failure %d: %v", i, w)
+		if w := th.Reserve("k"); w != 0 {
+			t.Fatalf("attempt %d refused for %v", i, w)
 		}
-		th.Fail("k")
 	}
-	if w := th.Wait("k"); w <= 0 || w > time.Minute {
-		t.Errorf("wait after 3 failures: %v", w)
+	if w := th.Reserve("k"); w <= 0 || w > time.Minute {
+		t.Errorf("fourth attempt: wait %v, want up to a minute", w)
 	}
-	if w := th.Wait("other"); w != 0 {
+	if w := th.Reserve("other"); w != 0 {
 		t.Errorf("another key waits %v", w)
 	}
+	th.Refund("k")
+	if w := th.Reserve("k"); w != 0 {
+		t.Errorf("after a refund: wait %v", w)
+	}
 	th.Reset("k")
-	if w := th.Wait("k"); w != 0 {
-		t.Errorf("wait after reset: %v", w)
+	for i := 0; i < 3; i++ {
+		if w := th.Reserve("k"); w != 0 {
+			t.Errorf("after reset, attempt %d waits %v", i, w)
+		}
+	}
+}
+
+func TestDeleteExpiredTokens(t *testing.T) {
+	s, db := newStore(t)
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, auth.NewUser{Email: "sweep@example.com", Password: "long enough pw"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	past := time.Now().Add(-48 * time.Hour)
+	future := time.Now().Add(time.Hour)
+	s.IssueToken(ctx, auth.NewToken{UserID: u.ID, Kind: auth.KindLogin, ExpiresAt: &past})
+	_, live, _ := s.IssueToken(ctx, auth.NewToken{UserID: u.ID, Kind: auth.KindLogin, ExpiresAt: &future})
+	_, api, _ := s.IssueToken(ctx, auth.NewToken{UserID: u.ID, Kind: auth.KindAPI, Name: "ci",
+		ExpiresAt: &past})
+	n, err := s.DeleteExpiredTokens(ctx, time.Now().Add(-24*time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("deleted %d (%v), want the one expired login token", n, err)
+	}
+	var left []string
+	rows, _ := db.R.Query(`SELECT id FROM api_tokens ORDER BY id`)
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		left = append(left, id)
+	}
+	rows.Close()
+	if len(left) != 2 || !slices.Contains(left, live.ID) || !slices.Contains(left, api.ID) {
+		t.Errorf("tokens left %v, want the live login token and the API token", left)
 	}
 }

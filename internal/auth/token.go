@@ -239,3 +239,15 @@ func (c *usageClock) due(id string, now time.Time) bool {
 	c.last[id] = now
 	return true
 }
+
+// DeleteExpiredTokens removes login tokens that expired or were revoked before cutoff; API
+// tokens stay listed so that their owners see what ended.
+func (s *Store) DeleteExpiredTokens(ctx context.Context, cutoff time.Time) (int64, error) {
+	c := database.FormatTime(cutoff)
+	res, err := s.db.Exec(ctx, `DELETE FROM api_tokens WHERE kind = 'login'
+		AND (expires_at < ? OR revoked_at < ?)`, c, c)
+	if err != nil {
+		return 0, fmt.Errorf("auth: delete expired tokens: %w", err)
+	}
+	return res.RowsAffected()
+}

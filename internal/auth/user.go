@@ -190,6 +190,10 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 // Authenticate checks an email and password. Unknown emails, wrong passwords and disabled users
 // all answer ErrInvalidCredentials after the same amount of work.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (User, error) {
+	// Refused before any lookup, so that the answer's timing says nothing about the email.
+	if len(password) > maxPasswordLen {
+		return User{}, ErrInvalidCredentials
+	}
 	var id, hash string
 	var disabled bool
 	err := s.db.R.QueryRowContext(ctx, `
@@ -203,9 +207,6 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (User,
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("auth: authenticate: %w", err)
-	}
-	if len(password) > maxPasswordLen {
-		return User{}, ErrInvalidCredentials
 	}
 	ok, rehash, err := CheckPassword(ctx, hash, password)
 	if err != nil {

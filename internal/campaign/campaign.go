@@ -24,6 +24,8 @@ var (
 	ErrArchived     = fmt.Errorf("campaign: an archived campaign cannot be changed; restore it first: %w", derrors.Conflict)
 	ErrLastOwner    = fmt.Errorf("campaign: a campaign keeps at least one owner: %w", derrors.Conflict)
 	ErrUserNotFound = fmt.Errorf("campaign: user %w", derrors.NotFound)
+	ErrIsMember     = fmt.Errorf("campaign: already a member; change the role instead: %w",
+		derrors.Conflict)
 )
 
 // QuietHours is a daily window, in the campaign's timezone, when scheduled runs must not start.
@@ -163,21 +165,37 @@ type OptionalQuietHours struct {
 	Value *QuietHours
 }
 
-// UnmarshalJSON records that the field was present.
+// UnmarshalJSON records that the field was present. Problems are reported against the field
+// path, such as quietHours.start.
 func (o *OptionalQuietHours) UnmarshalJSON(b []byte) error {
 	o.Set = true
 	if bytes.Equal(b, []byte("null")) {
 		o.Value = nil
 		return nil
 	}
-	var q QuietHours
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&q); err != nil {
-		return fmt.Errorf("quietHours: %w", err)
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return derrors.Fields{"quietHours": "must be an object with start and end, or null"}
 	}
-	o.Value = &q
-	return nil
+	f := derrors.Fields{}
+	q := &QuietHours{}
+	for key, val := range raw {
+		var dst *string
+		switch key {
+		case "start":
+			dst = &q.Start
+		case "end":
+			dst = &q.End
+		default:
+			f.Add("quietHours."+key, "is not a known field")
+			continue
+		}
+		if err := json.Unmarshal(val, dst); err != nil {
+			f.Add("quietHours."+key, "must be a time of day as HH:MM")
+		}
+	}
+	o.Value = q
+	return f.Err()
 }
 
 // Patch is a partial update; nil fields are left unchanged. ID and Slug exist only so that a

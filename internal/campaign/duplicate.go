@@ -13,7 +13,7 @@ import (
 	"github.com/clawops/clawops/internal/derrors"
 )
 
-// Parts of a campaign that a duplicate can take along.
+// DuplicateParts are the parts of a campaign that a duplicate can take along.
 var DuplicateParts = []string{"agents", "schedules", "config", "members"}
 
 // DuplicateRequest says what to call the copy and what to copy.
@@ -30,8 +30,8 @@ func (s *Store) DuplicateCampaign(ctx context.Context, sc access.Scope, p access
 	if err := sc.Require(access.RoleOwner); err != nil {
 		return Campaign{}, err
 	}
-	if p.TokenCampaignID != "" {
-		return Campaign{}, fmt.Errorf("campaign: duplicate with a campaign-bound token: %w",
+	if p.Capped() {
+		return Campaign{}, fmt.Errorf("campaign: duplicate with a capped token: %w",
 			derrors.Forbidden)
 	}
 	src, err := s.Campaign(ctx, sc)

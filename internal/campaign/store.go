@@ -260,8 +260,8 @@ func (s *Store) campaigns(ctx context.Context, p access.Principal, f ListFilter)
 // CreateCampaign creates a campaign and makes its creator an owner. Only people acting without
 // a campaign-bound token may create campaigns.
 func (s *Store) CreateCampaign(ctx context.Context, p access.Principal, n NewCampaign) (Campaign, error) {
-	if p.TokenCampaignID != "" {
-		return Campaign{}, fmt.Errorf("campaign: create with a campaign-bound token: %w",
+	if p.Capped() {
+		return Campaign{}, fmt.Errorf("campaign: create with a capped token: %w",
 			derrors.Forbidden)
 	}
 	slug, err := n.normalize()
@@ -317,40 +317,35 @@ func insertCampaign(ctx context.Context, tx *database.Tx, id, slug string, n New
 	return nil
 }
 
-// UpdateCampaign applies a partial update. It needs the owner role.
+// UpdateCampaign applies a partial update. It needs the owner role. The campaign is read
+// inside the write transaction, so that concurrent updates never undo each other.
 func (s *Store) UpdateCampaign(ctx context.Context, sc access.Scope, p Patch) (Campaign, error) {
 	if err := sc.Require(access.RoleOwner); err != nil {
 		return Campaign{}, err
 	}
-	c, err := s.Campaign(ctx, sc)
-	if err != nil {
-		return Campaign{}, err
-	}
-	before := c
-	if err := p.apply(&c); err != nil {
-		return Campaign{}, err
-	}
-	if c.Status == StatusArchived || (before.Status == StatusArchived && p.Status == nil) {
-		return Campaign{}, ErrArchived
-	}
-	changed := changedFields(before, c)
-	if len(changed) == 0 {
-		return c, nil
-	}
-	var qStart, qEnd any
-	if c.QuietHours != nil {
-		qStart, qEnd = c.QuietHours.Start, c.QuietHours.End
-	}
-	err = s.db.Tx(ctx, func(tx *database.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			UPDATE campaigns SET name = ?, company = ?, type = ?, status = ?, color = ?, icon = ?,
-				description = ?, timezone = ?, quiet_start = ?, quiet_end = ?, config = ?,
-				updated_at = ?
-			WHERE id = ?`,
-			c.Name, c.Company, c.Type, c.Status, c.Color, c.Icon, c.Description, c.Timezone,
-			qStart, qEnd, string(c.Config), database.FormatTime(s.now()), sc.CampaignID())
+	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		c, err := scanCampaign(tx.QueryRowContext(ctx, selectCampaign+` WHERE c.id = ?`,
+			sc.CampaignID()))
+		if database.IsNoRows(err) {
+			return ErrNotFound
+		}
 		if err != nil {
 			return fmt.Errorf("campaign: update %s: %w", sc.CampaignID(), err)
+		}
+		// Only restoring leaves the archived state.
+		if c.Status == StatusArchived {
+			return ErrArchived
+		}
+		before := c
+		if err := p.apply(&c); err != nil {
+			return err
+		}
+		changed := changedFields(before, c)
+		if len(changed) == 0 {
+			return nil
+		}
+		if err := writeCampaign(ctx, tx, c, database.FormatTime(s.now())); err != nil {
+			return err
 		}
 		return s.activity.Record(ctx, tx, sc, activity.Entry{
 			Type: "campaign.updated", Title: "Campaign settings changed",
@@ -361,6 +356,24 @@ func (s *Store) UpdateCampaign(ctx context.Context, sc access.Scope, p Patch) (C
 		return Campaign{}, err
 	}
 	return s.Campaign(ctx, sc)
+}
+
+func writeCampaign(ctx context.Context, tx *database.Tx, c Campaign, now string) error {
+	var qStart, qEnd any
+	if c.QuietHours != nil {
+		qStart, qEnd = c.QuietHours.Start, c.QuietHours.End
+	}
+	_, err := tx.ExecContext(ctx, `
+		UPDATE campaigns SET name = ?, company = ?, type = ?, status = ?, color = ?, icon = ?,
+			description = ?, timezone = ?, quiet_start = ?, quiet_end = ?, config = ?,
+			updated_at = ?
+		WHERE id = ?`,
+		c.Name, c.Company, c.Type, c.Status, c.Color, c.Icon, c.Description, c.Timezone,
+		qStart, qEnd, string(c.Config), now, c.ID)
+	if err != nil {
+		return fmt.Errorf("campaign: update %s: %w", c.ID, err)
+	}
+	return nil
 }
 
 func changedFields(a, b Campaign) []string {

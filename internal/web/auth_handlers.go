@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -38,25 +39,44 @@ func (s *Server) signIn(c echo.Context, email, password string) (auth.User, erro
 	ctx := c.Request().Context()
 	acct := "acct:" + strings.ToLower(strings.TrimSpace(email))
 	ip := "ip:" + c.RealIP()
-	if wait := max(s.accountFails.Wait(acct), s.ipFails.Wait(ip)); wait > 0 {
+	// Each attempt is counted before the password check, so that parallel guesses cannot all
+	// pass the limit while the hashes run; a success takes its count back.
+	wait := s.accountFails.Reserve(acct)
+	if wait == 0 {
+		if wait = s.ipFails.Reserve(ip); wait > 0 {
+			s.accountFails.Refund(acct)
+		}
+	}
+	if wait > 0 {
 		s.recordAudit(c, "auth.login", http.StatusTooManyRequests,
-			map[string]any{"email": email, "reason": "throttled"})
+			map[string]any{"email": auditEmail(email), "reason": "throttled"})
 		return auth.User{}, errRateLimited{retryAfter: wait}
 	}
 	u, err := s.Users.Authenticate(ctx, email, password)
 	if errors.Is(err, auth.ErrInvalidCredentials) {
-		s.accountFails.Fail(acct)
-		s.ipFails.Fail(ip)
-		s.recordAudit(c, "auth.login", http.StatusUnauthorized, map[string]any{"email": email})
+		s.recordAudit(c, "auth.login", http.StatusUnauthorized,
+			map[string]any{"email": auditEmail(email)})
 		return auth.User{}, err
 	}
 	if err != nil {
+		s.accountFails.Refund(acct)
+		s.ipFails.Refund(ip)
 		return auth.User{}, err
 	}
 	s.accountFails.Reset(acct)
+	s.ipFails.Refund(ip)
 	c.Set(keyPrincipal, u.Principal())
 	s.recordAudit(c, "auth.login", http.StatusOK, map[string]any{"email": u.Email})
 	return u, nil
+}
+
+// auditEmail keeps what was typed as the email only when it looks like one: a password typed
+// into the wrong field must not reach the audit log.
+func auditEmail(typed string) string {
+	if a, err := mail.ParseAddress(strings.TrimSpace(typed)); err == nil && !strings.ContainsAny(a.Address, " \t") {
+		return a.Address
+	}
+	return "(not an email address)"
 }
 
 func (s *Server) apiLogin(c echo.Context) error {
@@ -130,9 +150,9 @@ func (s *Server) tokenCreate(c echo.Context) error {
 		return err
 	}
 	p, _ := principal(c)
-	if p.TokenCampaignID != "" {
+	if p.Capped() {
 		return echo.NewHTTPError(http.StatusForbidden,
-			"A campaign-bound token cannot create other tokens.")
+			"A token limited to a campaign or a role cannot manage tokens.")
 	}
 	n, err := s.checkTokenInput(c.Request().Context(), p, in)
 	if err != nil {
@@ -181,6 +201,10 @@ func (s *Server) checkTokenInput(ctx context.Context, p access.Principal,
 
 func (s *Server) tokenList(c echo.Context) error {
 	p, _ := principal(c)
+	if p.Capped() {
+		return echo.NewHTTPError(http.StatusForbidden,
+			"A token limited to a campaign or a role cannot manage tokens.")
+	}
 	toks, err := s.Users.Tokens(c.Request().Context(), p.UserID)
 	if err != nil {
 		return err
@@ -190,6 +214,10 @@ func (s *Server) tokenList(c echo.Context) error {
 
 func (s *Server) tokenDelete(c echo.Context) error {
 	p, _ := principal(c)
+	if p.Capped() {
+		return echo.NewHTTPError(http.StatusForbidden,
+			"A token limited to a campaign or a role cannot manage tokens.")
+	}
 	owner := p.UserID
 	if p.IsAdmin() {
 		owner = ""

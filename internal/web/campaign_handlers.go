@@ -57,7 +57,7 @@ func (s *Server) campaignCreate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Set(keyScope, access.System(created.ID))
+	c.Set(keyAuditCampaign, created.ID)
 	return c.JSON(http.StatusCreated, created)
 }
 
@@ -183,6 +183,9 @@ func (s *Server) memberAdd(c echo.Context) error {
 	}
 	if err := f.Err(); err != nil {
 		return err
+	}
+	if _, err := s.Campaigns.Member(c.Request().Context(), sc, in.UserID); err == nil {
+		return campaign.ErrIsMember
 	}
 	m, err := s.Campaigns.SetMember(c.Request().Context(), sc, in.UserID, role)
 	if err != nil {

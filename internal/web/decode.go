@@ -50,6 +50,9 @@ func decodeJSON(c echo.Context, dst any) error {
 
 // jsonError turns a decoding failure into a 400 for broken JSON or a 422 naming the field.
 func jsonError(err error) error {
+	if f, ok := derrors.AsFields(err); ok {
+		return f
+	}
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {

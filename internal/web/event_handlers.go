@@ -37,6 +37,8 @@ func (s *Server) campaignEvents(c echo.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-s.streamsDone:
+			return nil
 		case <-tick.C:
 			fmt.Fprint(w, ": keep-alive\n\n")
 			w.Flush()

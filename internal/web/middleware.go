@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -18,8 +19,9 @@ import (
 const (
 	keyPrincipal = "principal"
 	keyScope     = "scope"
-	keyRoute     = "route"
-	sessionUser  = "user_id"
+	// keyAuditCampaign names the campaign a request created, for its audit row.
+	keyAuditCampaign = "audit_campaign"
+	sessionUser      = "user_id"
 )
 
 // logRequests logs one line per request with its request id and outcome.
@@ -164,6 +166,9 @@ func (s *Server) recordAudit(c echo.Context, action string, status int, detail m
 	if sc, ok := c.Get(keyScope).(access.Scope); ok {
 		e.CampaignID = sc.CampaignID()
 	}
+	if id, ok := c.Get(keyAuditCampaign).(string); ok {
+		e.CampaignID = id
+	}
 	switch {
 	case status < 400:
 		e.Outcome = audit.Success
@@ -173,7 +178,8 @@ func (s *Server) recordAudit(c echo.Context, action string, status int, detail m
 	default:
 		e.Outcome = audit.Failure
 	}
-	if err := s.Audit.Record(c.Request().Context(), e); err != nil {
+	// A client that hangs up must not cost the audit row of a change that happened.
+	if err := s.Audit.Record(context.WithoutCancel(c.Request().Context()), e); err != nil {
 		slog.ErrorContext(c.Request().Context(), "Audit write failed", "err", err,
 			"action", action)
 	}

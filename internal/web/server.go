@@ -3,8 +3,10 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/a-h/templ"
@@ -46,6 +48,12 @@ type Server struct {
 	accountFails *auth.Throttle
 	ipFails      *auth.Throttle
 	routes       []route
+	// streamsDone closes when the server shuts down, ending every event stream while
+	// ordinary requests drain.
+	streamsDone chan struct{}
+	closeOnce   sync.Once
+	// migrationsPending is computed on the first readiness probe.
+	migrationsPending func() (bool, error)
 }
 
 // Login throttling: failures allowed per window, per account and per client address.
@@ -62,7 +70,11 @@ func New(d Deps) *Server {
 		echo:         echo.New(),
 		accountFails: auth.NewThrottle(loginFailsAccount, loginWindow),
 		ipFails:      auth.NewThrottle(loginFailsIP, loginWindow),
+		streamsDone:  make(chan struct{}),
 	}
+	s.migrationsPending = sync.OnceValues(func() (bool, error) {
+		return d.DB.Pending(context.Background())
+	})
 	s.sessions = scs.New()
 	s.sessions.Store = auth.NewSessionStore(d.DB)
 	s.sessions.Lifetime = 12 * time.Hour
@@ -99,6 +111,10 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		// No WriteTimeout: event streams stay open; handlers bound their own work.
 	}
 }
+
+// CloseStreams ends every open event stream; call it when shutting down, since a stream
+// otherwise never finishes and would hold the shutdown up.
+func (s *Server) CloseStreams() { s.closeOnce.Do(func() { close(s.streamsDone) }) }
 
 // render writes a templ component as the HTML answer.
 func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
