@@ -36,9 +36,18 @@ func requireSession(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // localPath keeps a redirect target on this site: a path, never a scheme or another host.
+// Control characters and backslashes are refused outright, since browsers drop or reinterpret
+// them ("/\t/evil" becomes "//evil").
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
-		strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if next == "" || strings.ContainsFunc(next, func(r rune) bool {
+		return r < 0x20 || r == 0x7f || r == '\\'
+	}) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") ||
+		strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next
@@ -90,20 +99,4 @@ func (s *Server) logout(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/login")
-}
-
-func (s *Server) homePage(c echo.Context) error {
-	p, _ := principal(c)
-	ov, err := s.Campaigns.Overview(c.Request().Context(), p)
-	if err != nil {
-		return err
-	}
-	vm := pages.HomePage{UserName: p.Name, UserEmail: p.Email, CSRFToken: csrfToken(c)}
-	for _, m := range ov.Campaigns {
-		vm.Campaigns = append(vm.Campaigns, pages.HomeCampaign{
-			Name: m.Name, Slug: m.Slug, Company: m.Company, Status: m.Status, Icon: m.Icon,
-			Color: m.Color, AgentCount: m.AgentCount,
-		})
-	}
-	return s.render(c, http.StatusOK, pages.Home(vm))
 }

@@ -158,7 +158,9 @@ func (s *Server) register() {
 		e.Add(r.method, r.path, r.handler, mws...)
 	}
 
-	pages := e.Group("", middleware.CSRFWithConfig(middleware.CSRFConfig{
+	// Per-route middleware rather than groups: an Echo group with middleware answers every
+	// unknown path below it, which would turn 404s into sign-in redirects.
+	csrf := middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "header:X-CSRF-Token,form:csrf_token",
 		ContextKey:     csrfContextKey,
 		CookieName:     "clawops_csrf",
@@ -166,10 +168,27 @@ func (s *Server) register() {
 		CookieHTTPOnly: true,
 		CookieSecure:   s.SecureCookies,
 		CookieSameSite: http.SameSiteLaxMode,
-		Skipper:        func(c echo.Context) bool { return isAPI(c) },
-	}))
-	pages.GET("/login", s.loginPage)
-	pages.POST("/login", s.loginSubmit)
-	pages.POST("/logout", s.logout)
-	pages.GET("/", s.homePage, requireSession)
+	})
+	e.GET("/login", s.loginPage, csrf)
+	e.POST("/login", s.loginSubmit, csrf)
+	e.POST("/logout", s.logout, csrf)
+
+	page := func(method, path string, h echo.HandlerFunc, action string) {
+		mws := []echo.MiddlewareFunc{csrf, requireSession}
+		if action != "" {
+			mws = append(mws, s.auditChanges(action))
+		}
+		e.Add(method, path, h, mws...)
+	}
+	page("GET", "/", s.overviewPage, "")
+	page("POST", "/campaigns", s.campaignCreatePage, "campaign.create")
+	page("GET", "/campaigns/slug", s.slugPreview, "")
+	page("GET", "/c", s.lastCampaign, "")
+	page("GET", "/c/:slug", s.campaignDashboard, "")
+	page("GET", "/c/:slug/favicon.svg", s.campaignFavicon, "")
+	page("GET", "/c/:slug/settings", s.settingsPage, "")
+	page("POST", "/c/:slug/settings", s.settingsSave, "campaign.update")
+	page("POST", "/c/:slug/archive", s.campaignArchivePage, "campaign.archive")
+	page("POST", "/c/:slug/restore", s.campaignRestorePage, "campaign.restore")
+	page("POST", "/c/:slug/duplicate", s.campaignDuplicatePage, "campaign.duplicate")
 }

@@ -7,10 +7,13 @@ import (
 	"github.com/clawops/clawops/internal/campaign"
 )
 
-// campaignRef is where a request names its campaign: the :id path parameter of campaign
-// routes; otherwise the X-Campaign-ID header, then ?campaign_id=, then the default campaign,
+// campaignRef is where a request names its campaign: the :slug of console pages or the :id
+// path parameter of campaign API routes; otherwise the X-Campaign-ID header, then ?campaign_id=, then the default campaign,
 // so that clients written before campaigns existed keep working.
 func campaignRef(c echo.Context) string {
+	if slug := c.Param("slug"); slug != "" {
+		return slug
+	}
 	if id := c.Param("id"); id != "" && c.Get(keyPathCampaign) == true {
 		return id
 	}

@@ -19,6 +19,16 @@ type Page struct {
 	// CampaignColor is the campaign's #RRGGBB colour, already validated by the
 	// server. It may be empty, and then the default colour is used.
 	CampaignColor string
+	// FaviconHref is the tab icon; empty means the product's own. Campaign pages point it at
+	// the campaign's favicon so that tabs of different campaigns are told apart.
+	FaviconHref string
+}
+
+func (p Page) favicon() string {
+	if p.FaviconHref == "" {
+		return "/static/favicon.svg"
+	}
+	return p.FaviconHref
 }
 
 func (p Page) title() string {

@@ -10,6 +10,8 @@ import (
 	"github.com/a-h/templ"
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
+
+	"github.com/clawops/clawops/views/layout"
 )
 
 // render renders c and returns the raw output and its parsed document.
@@ -207,18 +209,25 @@ func TestLayoutCSRFHeader(t *testing.T) {
 	}
 }
 
-func TestHomeCampaignCards(t *testing.T) {
-	vm := HomePage{
-		UserName:  "Ada Admin",
-		UserEmail: "ada@example.com",
-		CSRFToken: "tok-9",
-		Campaigns: []HomeCampaign{
-			{Name: "HOA FL Lead Gen", Slug: "hoa-fl", Status: "active", Color: "#10B981"},
-			{Name: "<b>Evil</b> & Co", Slug: "evil", Status: "paused", AgentCount: 1},
-			{Name: "SaaS Cold Outreach", Slug: "saas", Status: "archived", AgentCount: 4},
-		},
+// overview wraps cards into an overview page of one active group.
+func overview(cards ...CampaignCard) OverviewPage {
+	return OverviewPage{
+		Shell: layout.Shell{Page: layout.Page{CSRFToken: "tok-9"}, UserName: "Ada Admin",
+			UserEmail: "ada@example.com"},
+		Totals: OverviewTotals{Campaigns: len(cards)},
+		Groups: []CampaignGroup{{Status: "active", Title: "Active", Cards: cards}},
+		Form:   CampaignForm{CSRFToken: "tok-9"},
 	}
-	raw, doc := render(t, Home(vm))
+}
+
+func TestOverviewCampaignCards(t *testing.T) {
+	raw, doc := render(t, Overview(overview(
+		CampaignCard{Name: "HOA FL Lead Gen", Slug: "hoa-fl", Status: "active", Color: "#10B981"},
+		CampaignCard{Name: "<b>Evil</b> & Co", Slug: "evil", Status: "active", Failed7d: 2,
+			NeedsAttention: true},
+		CampaignCard{Name: "SaaS Cold Outreach", Slug: "saas", Status: "active", Leads7d: 12,
+			LeadsPrev7d: 10},
+	)))
 
 	var names, links []string
 	for _, card := range byTestID(doc, "campaign-card") {
@@ -236,22 +245,29 @@ func TestHomeCampaignCards(t *testing.T) {
 	if strings.Contains(raw, "<b>Evil</b>") {
 		t.Error("campaign name rendered unescaped")
 	}
-	if got := text(one(t, doc, "user-name")); got != "Ada Admin" {
-		t.Errorf("user name = %q, want %q", got, "Ada Admin")
+	if n := len(byTestID(doc, "attention")); n != 1 {
+		t.Errorf("%d cards flagged for attention, want 1", n)
+	}
+	deltas := byTestID(doc, "leads-delta")
+	if got := strings.TrimSpace(text(deltas[2])); got != "+20%" {
+		t.Errorf("leads delta %q, want +20%%", got)
+	}
+	if got := text(one(t, doc, "user-name")); !strings.Contains(got, "Ada Admin") {
+		t.Errorf("user name = %q", got)
 	}
 }
 
-func TestHomeEmpty(t *testing.T) {
-	_, doc := render(t, Home(HomePage{UserName: "Ada", CSRFToken: "x"}))
-
+func TestOverviewEmpty(t *testing.T) {
+	_, doc := render(t, Overview(overview()))
 	if n := len(byTestID(doc, "campaign-card")); n != 0 {
 		t.Errorf("found %d campaign cards, want 0", n)
 	}
 	one(t, doc, "campaigns-empty")
+	one(t, doc, "new-campaign-form")
 }
 
-func TestHomeLogoutForm(t *testing.T) {
-	_, doc := render(t, Home(HomePage{UserName: "Ada", CSRFToken: "tok-9"}))
+func TestShellLogoutForm(t *testing.T) {
+	_, doc := render(t, Overview(overview()))
 
 	button := one(t, doc, "logout")
 	forms := findAll(doc, func(e *html.Node) bool {
@@ -272,6 +288,22 @@ func TestHomeLogoutForm(t *testing.T) {
 	}
 }
 
+func TestNewCampaignFormErrors(t *testing.T) {
+	_, doc := render(t, NewCampaignForm(CampaignForm{CSRFToken: "t", Name: "X",
+		Slug: "x", Errors: map[string]string{"company": "is required"}}))
+	one(t, doc, "form-errors")
+	company := one(t, doc, "new-campaign-company")
+	if attr(company, "aria-invalid") != "true" {
+		t.Error("the refused field is not marked invalid")
+	}
+	if got := text(one(t, doc, "nc-company-error")); got != "is required" {
+		t.Errorf("company error %q", got)
+	}
+	if got := text(one(t, doc, "slug-preview")); !strings.Contains(got, "/c/x") {
+		t.Errorf("slug preview %q", got)
+	}
+}
+
 func TestCampaignBandColor(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -288,8 +320,8 @@ func TestCampaignBandColor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			vm := HomePage{Campaigns: []HomeCampaign{{Name: "C", Slug: "c", Color: tt.color}}}
-			raw, doc := render(t, Home(vm))
+			raw, doc := render(t, Overview(overview(CampaignCard{Name: "C", Slug: "c",
+				Status: "active", Color: tt.color})))
 
 			band := one(t, doc, "campaign-band")
 			style := attr(band, "style")

@@ -5,7 +5,6 @@ package pages
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -36,28 +35,6 @@ type ErrorPage struct {
 	CSRFToken string
 }
 
-// HomePage is the signed-in landing page with the user's campaigns.
-type HomePage struct {
-	UserName  string
-	UserEmail string
-	CSRFToken string
-	Campaigns []HomeCampaign
-}
-
-// HomeCampaign is one campaign card on the home page.
-type HomeCampaign struct {
-	Name    string
-	Slug    string
-	Company string
-	// Status is "active", "paused" or "archived".
-	Status string
-	// Icon is a short text such as an emoji; empty shows the name's initial.
-	Icon string
-	// Color is the campaign's #RRGGBB colour; templ sanitises it when rendered.
-	Color      string
-	AgentCount int
-}
-
 func (vm ErrorPage) heading() string {
 	switch {
 	case vm.Title != "":
@@ -84,58 +61,6 @@ func (vm ErrorPage) message() string {
 
 func (vm ErrorPage) pageTitle() string {
 	return fmt.Sprintf("%d %s · ClawOps", vm.Status, vm.heading())
-}
-
-func (vm HomePage) displayName() string {
-	if vm.UserName != "" {
-		return vm.UserName
-	}
-	return vm.UserEmail
-}
-
-func (vm HomePage) initial() string {
-	return initial(vm.displayName())
-}
-
-func (vm HomePage) campaignCount() string {
-	return plural(len(vm.Campaigns), "campaign", "campaigns")
-}
-
-func (c HomeCampaign) url() string {
-	return "/c/" + url.PathEscape(c.Slug)
-}
-
-func (c HomeCampaign) icon() string {
-	if c.Icon != "" {
-		return c.Icon
-	}
-	return initial(c.Name)
-}
-
-func (c HomeCampaign) statusLabel() string {
-	s := strings.ToLower(strings.TrimSpace(c.Status))
-	if s == "" {
-		return "Unknown"
-	}
-	_, size := utf8.DecodeRuneInString(s)
-	return initial(s) + s[size:]
-}
-
-func (c HomeCampaign) statusClass() string {
-	switch strings.ToLower(c.Status) {
-	case "active":
-		return "bg-emerald-50 text-emerald-700 ring-emerald-600/20 " +
-			"dark:bg-emerald-500/10 dark:text-emerald-300 dark:ring-emerald-400/30"
-	case "paused":
-		return "bg-amber-50 text-amber-800 ring-amber-600/20 " +
-			"dark:bg-amber-500/10 dark:text-amber-300 dark:ring-amber-400/30"
-	}
-	return "bg-slate-100 text-slate-600 ring-slate-500/20 " +
-		"dark:bg-slate-800 dark:text-slate-300 dark:ring-slate-600/40"
-}
-
-func (c HomeCampaign) agents() string {
-	return plural(c.AgentCount, "agent", "agents")
 }
 
 func plural(n int, one, many string) string {

@@ -1,0 +1,187 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/clawops/clawops/internal/testutil"
+)
+
+// shotsDir is where browser tests leave screenshots of the main pages (git-ignored).
+func shotsDir(t *testing.T) string {
+	dir := os.Getenv("CLAWOPS_SCREENSHOTS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	testutil.Screenshot(t, ctx, filepath.Join(shotsDir(t), name))
+}
+
+// signIn opens the sign-in page and signs in as the admin.
+func signIn(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(byTestID("login-form")),
+		chromedp.SendKeys(byTestID("login-email"), testutil.AdminEmail),
+		chromedp.SendKeys(byTestID("login-password"), testutil.AdminPassword),
+		chromedp.Click(byTestID("login-submit")),
+		chromedp.WaitVisible(byTestID("top-bar")),
+	)
+	if err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+}
+
+func location(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	u, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestConsoleInTheBrowser(t *testing.T) {
+	s := testutil.NewServer(t, true)
+	ctx := testutil.Browser(t)
+	signIn(t, ctx, s.URL)
+	shot(t, ctx, "overview.png")
+
+	t.Run("dashboard and theming", func(t *testing.T) {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/c/saas-cold-outreach"),
+			chromedp.WaitVisible(byTestID("kpis")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		band, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+			`getComputedStyle(document.querySelector('[data-testid="top-bar"]')).borderTopColor`))
+		if err != nil || band != "rgb(16, 185, 129)" {
+			t.Errorf("top bar band colour %q (%v), want the campaign's #10B981", band, err)
+		}
+		title, _ := chromedp.Run(ctx, chromedp.Title())
+		if title != "Dashboard · SaaS Cold Outreach · ClawOps" {
+			t.Errorf("title %q", title)
+		}
+		charts, _ := chromedp.Run(ctx, chromedp.Evaluate[int](
+			`document.querySelectorAll('[data-testid^="chart-"] svg[role="img"]').length`))
+		if charts != 3 {
+			t.Errorf("%d charts, want 3", charts)
+		}
+		shot(t, ctx, "dashboard.png")
+	})
+
+	t.Run("switcher by keyboard keeps the kind of page", func(t *testing.T) {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/c/saas-cold-outreach/settings"),
+			chromedp.WaitVisible(byTestID("settings-form")),
+			chromedp.KeyEvent("k", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+			chromedp.WaitVisible(byTestID("switcher-search")),
+			chromedp.SendKeys(byTestID("switcher-search"), "fl lead"),
+			chromedp.KeyEvent(kb.ArrowDown),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitVisible(byTestID("settings-form")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitForPath(t, ctx, "/c/hoa-fl-lead-gen/settings")
+	})
+
+	t.Run("create a campaign through the form", func(t *testing.T) {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/"),
+			chromedp.WaitVisible(byTestID("new-campaign-form")),
+			chromedp.Click(byTestID("new-campaign-submit")),
+			chromedp.WaitVisible(byTestID("form-errors")),
+			chromedp.SendKeys(byTestID("new-campaign-name"), "Browser Made 2027"),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid="slug-preview"] .font-mono`)),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		preview, _ := chromedp.Run(ctx, chromedp.Text(byTestID("slug-preview")))
+		if !strings.Contains(preview, "/c/browser-made-2027") {
+			t.Errorf("slug preview %q", preview)
+		}
+		err = chromedp.Do(ctx,
+			chromedp.SendKeys(byTestID("new-campaign-company"), "Chromium Inc"),
+			chromedp.Click(byTestID("new-campaign-submit")),
+			chromedp.WaitVisible(byTestID("kpis")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitForPath(t, ctx, "/c/browser-made-2027")
+	})
+
+	t.Run("archive and restore", func(t *testing.T) {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/c/browser-made-2027/settings"),
+			chromedp.WaitVisible(byTestID("archive-confirm")),
+			chromedp.SendKeys(byTestID("archive-confirm"), "wrong name"),
+			chromedp.Click(byTestID("archive-submit")),
+			chromedp.WaitVisible(byTestID("archive-confirm-error")),
+			chromedp.SetValue(byTestID("archive-confirm"), "Browser Made 2027"),
+			chromedp.Click(byTestID("archive-submit")),
+			chromedp.WaitVisible(byTestID("archived-banner")),
+			chromedp.Click(byTestID("restore-submit")),
+			chromedp.WaitVisible(byTestID("toast-success")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := s.Do("GET", "/api/campaigns/browser-made-2027", s.AdminToken(), nil)
+		if res.Status != http.StatusOK || res.JSON(t)["status"] != "paused" {
+			t.Errorf("after restore: %d %s", res.Status, res.Body)
+		}
+	})
+
+	t.Run("phone width does not overflow", func(t *testing.T) {
+		err := chromedp.Do(ctx,
+			chromedp.EmulateViewport(360, 780),
+			chromedp.Navigate(s.URL+"/c/hoa-fl-lead-gen"),
+			chromedp.WaitVisible(byTestID("kpis")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		overflow, _ := chromedp.Run(ctx, chromedp.Evaluate[int](
+			`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+		if overflow > 0 {
+			t.Errorf("the page is %d px wider than a 360 px screen", overflow)
+		}
+		shot(t, ctx, "dashboard-phone.png")
+		chromedp.Do(ctx, chromedp.ResetViewport())
+	})
+}
+
+// waitForPath waits until the browser shows path.
+func waitForPath(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.HasSuffix(strings.SplitN(location(t, ctx), "?", 2)[0], path) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("browser at %s, want %s", location(t, ctx), path)
+}

@@ -1,0 +1,197 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/clawops/clawops/internal/access"
+	"github.com/clawops/clawops/internal/campaign"
+	"github.com/clawops/clawops/internal/derrors"
+	"github.com/clawops/clawops/views/pages"
+)
+
+func settingsForm(c echo.Context, cur campaign.Campaign, sc access.Scope) pages.SettingsForm {
+	return pages.SettingsForm{
+		CSRFToken: csrfToken(c), Slug: cur.Slug, Name: cur.Name, Company: cur.Company,
+		Type: cur.Type, Description: cur.Description, Color: cur.Color, Icon: cur.Icon,
+		Timezone: cur.Timezone, Status: cur.Status, CanEdit: sc.Role().AtLeast(access.RoleOwner),
+		Archived: cur.Status == campaign.StatusArchived,
+	}
+}
+
+func (s *Server) settingsPage(c echo.Context) error {
+	sc, cur, err := s.pageCampaign(c)
+	if err != nil {
+		return err
+	}
+	return s.renderSettings(c, http.StatusOK, sc, cur, settingsForm(c, cur, sc), "")
+}
+
+func (s *Server) renderSettings(c echo.Context, status int, sc access.Scope, cur campaign.Campaign,
+	form pages.SettingsForm, archiveErr string) error {
+	sh, err := s.shell(c, &cur, "settings", "Settings")
+	if err != nil {
+		return err
+	}
+	return s.render(c, status, pages.Settings(pages.SettingsPage{
+		Shell: sh, Campaign: header(cur), Form: form, CanEdit: form.CanEdit,
+		Archived: form.Archived, ArchiveError: archiveErr, IsDefault: cur.ID == campaign.DefaultID,
+	}))
+}
+
+// settingsSave applies the settings form: the form again with 422 when a field is refused,
+// otherwise the saved form (htmx, with a toast) or a redirect back to the page.
+func (s *Server) settingsSave(c echo.Context) error {
+	sc, cur, err := s.pageCampaign(c)
+	if err != nil {
+		return err
+	}
+	color := c.FormValue("color")
+	if color == "custom" {
+		color = c.FormValue("color_custom")
+	}
+	patch := campaign.Patch{}
+	for field, dst := range map[string]**string{"name": &patch.Name, "company": &patch.Company,
+		"type": &patch.Type, "status": &patch.Status, "icon": &patch.Icon,
+		"timezone": &patch.Timezone, "description": &patch.Description} {
+		if v, ok := c.Request().PostForm[field]; ok && len(v) > 0 {
+			val := strings.TrimSpace(v[0])
+			*dst = &val
+		}
+	}
+	if color != "" {
+		patch.Color = &color
+	}
+	updated, err := s.Campaigns.UpdateCampaign(c.Request().Context(), sc, patch)
+	form := settingsForm(c, cur, sc)
+	if fields, ok := derrors.AsFields(err); ok {
+		refill(&form, patch)
+		form.Errors = fields
+		if readHTMX(c).Partial() {
+			return s.render(c, http.StatusUnprocessableEntity, pages.SettingsFormFragment(form))
+		}
+		return s.renderSettings(c, http.StatusUnprocessableEntity, sc, cur, form, "")
+	}
+	if err != nil {
+		return err
+	}
+	if patch.Timezone != nil {
+		if err := s.Schedules.Reschedule(c.Request().Context(), sc); err != nil {
+			return err
+		}
+	}
+	if readHTMX(c).Partial() {
+		// The colour, name or icon may have changed: reload so the frame follows.
+		c.Response().Header().Set("HX-Refresh", "true")
+		s.flash(c, "success", "Settings saved.")
+		return s.render(c, http.StatusOK, pages.SettingsFormFragment(settingsForm(c, updated, sc)))
+	}
+	s.flash(c, "success", "Settings saved.")
+	return c.Redirect(http.StatusSeeOther, "/c/"+url.PathEscape(updated.Slug)+"/settings")
+}
+
+// refill puts the submitted values back into a refused form.
+func refill(f *pages.SettingsForm, p campaign.Patch) {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&f.Name, p.Name)
+	set(&f.Company, p.Company)
+	set(&f.Type, p.Type)
+	set(&f.Status, p.Status)
+	set(&f.Icon, p.Icon)
+	set(&f.Timezone, p.Timezone)
+	set(&f.Description, p.Description)
+	set(&f.Color, p.Color)
+}
+
+// campaignArchivePage archives after the campaign's name was typed to confirm.
+func (s *Server) campaignArchivePage(c echo.Context) error {
+	sc, cur, err := s.pageCampaign(c)
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(c.FormValue("confirm")) != cur.Name {
+		return s.renderSettings(c, http.StatusUnprocessableEntity, sc, cur,
+			settingsForm(c, cur, sc), "Type the campaign's name exactly to archive it.")
+	}
+	if _, err := s.Campaigns.ArchiveCampaign(c.Request().Context(), sc); err != nil {
+		if errors.Is(err, derrors.Conflict) {
+			return s.renderSettings(c, http.StatusConflict, sc, cur, settingsForm(c, cur, sc),
+				"This campaign cannot be archived.")
+		}
+		return err
+	}
+	s.flash(c, "success", "Campaign "+cur.Name+" archived.")
+	return redirectAfter(c, "/c/"+url.PathEscape(cur.Slug)+"/settings")
+}
+
+func (s *Server) campaignRestorePage(c echo.Context) error {
+	sc, cur, err := s.pageCampaign(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Campaigns.RestoreCampaign(c.Request().Context(), sc); err != nil &&
+		!errors.Is(err, campaign.ErrNotArchived) {
+		return err
+	}
+	s.flash(c, "success", "Campaign "+cur.Name+" restored; it is paused until you resume it.")
+	return redirectAfter(c, "/c/"+url.PathEscape(cur.Slug)+"/settings")
+}
+
+func (s *Server) campaignDuplicatePage(c echo.Context) error {
+	sc, cur, err := s.pageCampaign(c)
+	if err != nil {
+		return err
+	}
+	name := strings.TrimSpace(c.FormValue("name"))
+	req := campaign.DuplicateRequest{Include: c.Request().PostForm["include"]}
+	if req.Include == nil {
+		req.Include = []string{}
+	}
+	if name != "" {
+		req.Name = &name
+	}
+	p, _ := principal(c)
+	dup, err := s.Campaigns.DuplicateCampaign(c.Request().Context(), sc, p, req)
+	if fields, ok := derrors.AsFields(err); ok {
+		s.flash(c, "error", "Could not duplicate: "+fields.Error())
+		return redirectAfter(c, "/c/"+url.PathEscape(cur.Slug)+"/settings")
+	}
+	if errors.Is(err, campaign.ErrSlugTaken) {
+		s.flash(c, "error", "A campaign with that name already exists.")
+		return redirectAfter(c, "/c/"+url.PathEscape(cur.Slug)+"/settings")
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(c, "success", "Copied to "+dup.Name+"; it is paused with its schedules disabled.")
+	return redirectAfter(c, "/c/"+url.PathEscape(dup.Slug)+"/settings")
+}
+
+// campaignFavicon draws the campaign's icon on its colour, so that tabs of different
+// campaigns are told apart.
+func (s *Server) campaignFavicon(c echo.Context) error {
+	_, cur, err := s.pageCampaign(c)
+	if err != nil {
+		return err
+	}
+	color := campaign.DefaultColor
+	if campaign.ValidColor(cur.Color) {
+		color = cur.Color
+	}
+	svg := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">`+
+		`<rect width="64" height="64" rx="14" fill="%s"/>`+
+		`<text x="32" y="44" font-size="36" text-anchor="middle">%s</text></svg>`,
+		color, html.EscapeString(cur.Icon))
+	c.Response().Header().Set("Cache-Control", "private, max-age=60")
+	return c.Blob(http.StatusOK, "image/svg+xml", []byte(svg))
+}

@@ -1,0 +1,199 @@
+'use strict';
+
+// ClawOps browser behaviour: the campaign switcher's keys and search, and the
+// theme toggle. Listeners are bound once on document or window and look their
+// elements up per event, so markup swapped in by htmx needs no new binding.
+(function () {
+  if (window.clawopsApp) return;
+  window.clawopsApp = true;
+
+  var SWITCHER = '[data-switcher]';
+  var SEARCH = '[data-switcher-search]';
+  var OPTION = '[role="option"]';
+  var restoreFocus = null;
+
+  function options(d, shownOnly) {
+    return Array.prototype.filter.call(d.querySelectorAll(OPTION), function (o) {
+      return !shownOnly || !o.hidden;
+    });
+  }
+
+  function active(d) {
+    return d.querySelector(OPTION + '[data-active="true"]');
+  }
+
+  function setActive(d, option) {
+    var box = d.querySelector(SEARCH);
+    options(d).forEach(function (o) { o.removeAttribute('data-active'); });
+    if (!option) return box.removeAttribute('aria-activedescendant');
+    option.setAttribute('data-active', 'true');
+    box.setAttribute('aria-activedescendant', option.id);
+    option.scrollIntoView({ block: 'nearest' });
+  }
+
+  // Every word typed must appear in the name, company or slug.
+  function filter(d) {
+    var words = d.querySelector(SEARCH).value.toLowerCase().split(/\s+/).filter(Boolean);
+    var all = options(d);
+    all.forEach(function (o) {
+      var text = [o.dataset.name, o.dataset.company, o.dataset.slug].join(' ').toLowerCase();
+      o.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+    });
+    var shown = options(d, true);
+    var none = d.querySelector('[data-switcher-nomatch]');
+    if (none) none.hidden = shown.length > 0 || all.length === 0;
+    var current = active(d);
+    if (!current || current.hidden) setActive(d, shown[0]);
+  }
+
+  function move(d, step) {
+    var shown = options(d, true);
+    var n = shown.length;
+    if (n === 0) return;
+    var i = shown.indexOf(active(d));
+    setActive(d, shown[i < 0 ? (step > 0 ? 0 : n - 1) : (i + step + n) % n]);
+  }
+
+  // prepare empties the search and starts from the current campaign.
+  function prepare(d) {
+    var box = d.querySelector(SEARCH);
+    box.value = '';
+    filter(d);
+    setActive(d, d.querySelector(OPTION + '[aria-selected="true"]') || options(d)[0]);
+    box.setAttribute('aria-expanded', 'true');
+    box.focus();
+  }
+
+  function open(d) {
+    if (!d.open) {
+      restoreFocus = document.activeElement;
+      d.open = true;
+      prepare(d);
+    }
+    d.querySelector(SEARCH).focus();
+  }
+
+  function close(d, refocus) {
+    if (!d.open) return;
+    d.open = false;
+    d.querySelector(SEARCH).setAttribute('aria-expanded', 'false');
+    var back = restoreFocus;
+    restoreFocus = null;
+    if (!refocus) return;
+    if (!back || !back.isConnected || back === document.body) back = d.querySelector('summary');
+    back.focus();
+  }
+
+  function closeOthers(target) {
+    document.querySelectorAll(SWITCHER + '[open]').forEach(function (d) {
+      if (!d.contains(target)) close(d, false);
+    });
+  }
+
+  // toggle does not bubble, so it is caught on the way down. Opened by its
+  // summary, the menu arrives here with focus still on the summary.
+  document.addEventListener('toggle', function (e) {
+    var d = e.target;
+    var box = d.matches && d.matches(SWITCHER) && d.querySelector(SEARCH);
+    if (!box) return;
+    box.setAttribute('aria-expanded', String(d.open));
+    if (!d.open) {
+      restoreFocus = null;
+    } else if (document.activeElement !== box) {
+      restoreFocus = document.activeElement;
+      prepare(d);
+    }
+  }, true);
+
+  document.addEventListener('keydown', function (e) {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.key === 'k' || e.key === 'K')) {
+      var first = document.querySelector(SWITCHER);
+      if (!first) return;
+      e.preventDefault();
+      return open(first);
+    }
+    var d = e.target.closest(SWITCHER);
+    if (!d || !d.open || e.isComposing) return;
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      return close(d, true);
+    }
+    if (!e.target.matches(SEARCH)) return;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      move(d, e.key === 'ArrowDown' ? 1 : -1);
+    } else if (e.key === 'Enter') {
+      var link = active(d) && active(d).querySelector('a[href]');
+      if (!link) return;
+      e.preventDefault();
+      link.click();
+    }
+  });
+
+  document.addEventListener('input', function (e) {
+    var d = e.target.closest(SWITCHER);
+    if (d && e.target.matches(SEARCH)) filter(d);
+  });
+
+  document.addEventListener('focusin', function (e) { closeOthers(e.target); });
+
+  // Theme: "light" or "dark" is kept in localStorage.theme; no entry follows
+  // the system. The layout's head script applies it before the first paint.
+  var THEMES = ['light', 'dark', 'system'];
+  var NAMES = { light: 'Light', dark: 'Dark', system: 'System' };
+  var systemDark = window.matchMedia('(prefers-color-scheme: dark)');
+  var theme = savedTheme();
+
+  function savedTheme() {
+    try {
+      var t = localStorage.getItem('theme');
+      if (t === 'light' || t === 'dark') return t;
+    } catch (err) {}
+    return 'system';
+  }
+
+  function nextTheme() {
+    return THEMES[(THEMES.indexOf(theme) + 1) % THEMES.length];
+  }
+
+  function applyTheme() {
+    var dark = theme === 'dark' || (theme === 'system' && systemDark.matches);
+    document.documentElement.classList.toggle('dark', dark);
+    var label = 'Theme: ' + NAMES[theme] + '. Switch to ' + NAMES[nextTheme()].toLowerCase();
+    document.querySelectorAll('[data-theme-toggle]').forEach(function (b) {
+      b.setAttribute('aria-label', label);
+      b.setAttribute('title', label);
+      b.setAttribute('data-theme-mode', theme);
+    });
+    document.querySelectorAll('[data-theme-toggle] [data-theme-label]').forEach(function (l) {
+      l.textContent = NAMES[theme];
+    });
+  }
+
+  document.addEventListener('click', function (e) {
+    closeOthers(e.target);
+    if (!e.target.closest('[data-theme-toggle]')) return;
+    theme = nextTheme();
+    try {
+      if (theme === 'system') localStorage.removeItem('theme');
+      else localStorage.setItem('theme', theme);
+    } catch (err) {}
+    applyTheme();
+  });
+
+  systemDark.addEventListener('change', function () {
+    if (theme === 'system') applyTheme();
+  });
+
+  // init brings newly rendered markup in line with the current state.
+  function init() {
+    document.querySelectorAll(SWITCHER).forEach(function (d) {
+      var box = d.querySelector(SEARCH);
+      if (box) box.setAttribute('aria-expanded', String(d.open));
+    });
+    applyTheme();
+  }
+
+  document.body.addEventListener('htmx:afterSwap', init);
+  init();
+})();
