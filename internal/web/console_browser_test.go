@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -151,6 +152,34 @@ func TestConsoleInTheBrowser(t *testing.T) {
 		res := s.Do("GET", "/api/campaigns/browser-made-2027", s.AdminToken(), nil)
 		if res.Status != http.StatusOK || res.JSON(t)["status"] != "paused" {
 			t.Errorf("after restore: %d %s", res.Status, res.Body)
+		}
+	})
+
+	t.Run("a form works with JavaScript disabled", func(t *testing.T) {
+		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled,
+			emulation.SetScriptExecutionDisabledParams{Value: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer chromedp.Call(ctx, emulation.SetScriptExecutionDisabled,
+			emulation.SetScriptExecutionDisabledParams{Value: false})
+		err = chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/c/browser-made-2027/settings"),
+			chromedp.WaitVisible(byTestID("settings-form")),
+			chromedp.SetValue(byTestID("settings-company"), "Posted Without Scripts"),
+			chromedp.Click(byTestID("settings-submit")),
+			chromedp.WaitVisible(byTestID("toast-success")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		htmxRan, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof htmx !== "undefined"`))
+		if htmxRan {
+			t.Error("scripts ran although they were disabled")
+		}
+		got := s.Do("GET", "/api/campaigns/browser-made-2027", s.AdminToken(), nil).JSON(t)
+		if got["company"] != "Posted Without Scripts" {
+			t.Errorf("company %v after a plain form post", got["company"])
 		}
 	})
 
