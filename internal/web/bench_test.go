@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -162,4 +164,120 @@ func BenchmarkColdStart(b *testing.B) {
 func BenchmarkLoadHealth(b *testing.B) {
 	s := loadServer(b)
 	drive(b, s, func(int) string { return "/healthz" })
+}
+
+var (
+	pageOnce   sync.Once
+	pageServer *testutil.Server
+	pageCookie string
+)
+
+// pageSetup starts a demo server grown to 200 campaigns and signs a browser session in.
+func pageSetup(b *testing.B) *testutil.Server {
+	pageOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "clawops-pages-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		pageServer, err = testutil.Start(filepath.Join(dir, "pages.db"), true)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := pageServer.For(b)
+		tok := s.AdminToken()
+		for i := 0; i < 196; i++ {
+			s.Do("POST", "/api/campaigns", tok, map[string]any{
+				"name": fmt.Sprintf("Page Bench %03d", i), "company": "Bench Co"})
+		}
+		pageCookie = sessionCookieFor(b, s)
+	})
+	return pageServer.For(b)
+}
+
+// sessionCookieFor signs in through the form and returns the session cookie header.
+func sessionCookieFor(b *testing.B, s *testutil.Server) string {
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.Get(s.URL + "/login")
+	if err != nil {
+		b.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	token := csrfField.FindSubmatch(page)[1]
+	res, err = c.PostForm(s.URL+"/login", url.Values{"email": {testutil.AdminEmail},
+		"password": {testutil.AdminPassword}, "csrf_token": {string(token)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	res.Body.Close()
+	u, _ := url.Parse(s.URL)
+	for _, ck := range jar.Cookies(u) {
+		if ck.Name == "clawops_session" {
+			return ck.Name + "=" + ck.Value
+		}
+	}
+	b.Fatal("no session cookie after signing in")
+	return ""
+}
+
+// drivePage requests a page b.N times from concurrent browsers and reports latency and size.
+func drivePage(b *testing.B, s *testutil.Server, path string) {
+	const clients = 4
+	tr := &http.Transport{MaxIdleConnsPerHost: clients}
+	client := &http.Client{Transport: tr}
+	defer tr.CloseIdleConnections()
+	lat := make([]time.Duration, b.N)
+	var size int
+	var next int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	for w := 0; w < clients; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= int64(b.N) {
+					return
+				}
+				req, _ := http.NewRequest("GET", s.URL+path, nil)
+				req.Header.Set("Cookie", pageCookie)
+				t0 := time.Now()
+				res, err := client.Do(req)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				lat[i] = time.Since(t0)
+				if res.StatusCode != http.StatusOK {
+					b.Errorf("status %d", res.StatusCode)
+					return
+				}
+				mu.Lock()
+				size = len(body)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
+	b.ReportMetric(float64(size)/1024, "html_KiB")
+}
+
+func BenchmarkPageOverview(b *testing.B) {
+	drivePage(b, pageSetup(b), "/")
+}
+
+func BenchmarkPageDashboard(b *testing.B) {
+	drivePage(b, pageSetup(b), "/c/saas-cold-outreach?range=30")
 }

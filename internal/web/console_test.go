@@ -237,3 +237,40 @@ func TestFaviconAndLastCampaign(t *testing.T) {
 		t.Errorf("/c went to %q, want the last campaign", res.Header.Get("Location"))
 	}
 }
+
+func TestManyCampaignsStayLight(t *testing.T) {
+	s := testutil.NewServer(t, false)
+	admin := s.AdminToken()
+	for i := 0; i < 30; i++ {
+		createCampaign(t, s, admin, map[string]any{"name": "Bulk " + string(rune('A'+i%26)) +
+			strings.Repeat("x", i/26), "company": "Bulk Co"})
+	}
+	b := signInAs(t, s, testutil.AdminEmail, testutil.AdminPassword)
+
+	_, page := b.do("GET", "/", nil, false)
+	if n := strings.Count(page, `data-testid="campaign-card"`); n != 24 {
+		t.Errorf("%d cards on the overview, want the first 24 of the active group", n)
+	}
+	if !strings.Contains(page, `data-testid="show-all-active"`) {
+		t.Error("no link to the rest of the group")
+	}
+	_, page = b.do("GET", "/?all=active", nil, false)
+	if n := strings.Count(page, `data-testid="campaign-card"`); n != 31 {
+		t.Errorf("%d cards with the group expanded, want 31", n)
+	}
+	if n := strings.Count(page, `data-testid="switcher-option"`); n != 12 {
+		t.Errorf("%d switcher options on the page, want 12", n)
+	}
+
+	_, frag := b.do("GET", "/campaigns/switch?q=bulk+c&page=settings", nil, true)
+	if !strings.Contains(frag, `href="/c/bulk-c/settings"`) || strings.Contains(frag, "<html") {
+		t.Errorf("search fragment lacks the match on the same kind of page:\n%.300s", frag)
+	}
+	if strings.Contains(frag, "HOA FL") {
+		t.Error("search returned a campaign that does not match")
+	}
+	_, frag = b.do("GET", "/campaigns/switch?q=x&page=../../admin", nil, true)
+	if strings.Contains(frag, "admin") {
+		t.Error("the page kind was not sanitised")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/clawops/clawops/internal/campaign"
@@ -40,13 +41,18 @@ func (s *Server) renderOverview(c echo.Context, status int, form pages.CampaignF
 		Leads7d: ov.Totals.Leads7d, Sent7d: ov.Totals.EmailsSent7d,
 		Cost7d: fmt.Sprintf("$%.2f", ov.Totals.CostUSD7d),
 	}}
-	vm.Groups = groupCards(ov.Campaigns, time.Now())
+	vm.Groups = groupCards(ov.Campaigns, time.Now(), c.QueryParam("all"))
 	return s.render(c, status, pages.Overview(vm))
 }
 
+// cardsPerGroup caps the cards a group shows unless all of them are asked for; the
+// attention order puts the ones to look at first.
+const cardsPerGroup = 24
+
 // groupCards sorts the overview's summaries into Active, Paused and Archived, keeping the
-// store's order (those needing attention first) within each group.
-func groupCards(list []campaign.Summary, now time.Time) []pages.CampaignGroup {
+// store's order (those needing attention first) within each group. showAll names the group
+// whose every card is shown.
+func groupCards(list []campaign.Summary, now time.Time, showAll string) []pages.CampaignGroup {
 	groups := []pages.CampaignGroup{
 		{Status: campaign.StatusActive, Title: "Active"},
 		{Status: campaign.StatusPaused, Title: "Paused"},
@@ -61,8 +67,14 @@ func groupCards(list []campaign.Summary, now time.Time) []pages.CampaignGroup {
 			LastActivity: ago(m.LastActivityAt, now), NeedsAttention: m.NeedsAttention(),
 		}
 		for i := range groups {
-			if groups[i].Status == m.Status {
-				groups[i].Cards = append(groups[i].Cards, card)
+			g := &groups[i]
+			switch {
+			case g.Status != m.Status:
+			case len(g.Cards) < cardsPerGroup || showAll == g.Status:
+				g.Cards = append(g.Cards, card)
+			default:
+				g.Hidden++
+				g.ShowAll = templ.SafeURL("/?all=" + g.Status + "#group-" + g.Status)
 			}
 		}
 	}

@@ -44,14 +44,9 @@ func (s *Server) shell(c echo.Context, cur *campaign.Campaign, active, title str
 	if active != "" && active != "dashboard" {
 		suffix = "/" + active
 	}
-	for _, item := range list {
-		sh.Switcher.Items = append(sh.Switcher.Items, components.SwitcherItem{
-			Name: item.Name, Slug: item.Slug, Icon: item.Icon, Color: item.Color,
-			Company: item.Company, Status: item.Status, Agents: item.AgentCount,
-			Schedules: item.ScheduleCount, Current: cur != nil && cur.ID == item.ID,
-			Href: "/c/" + url.PathEscape(item.Slug) + suffix,
-		})
-	}
+	sh.Switcher.Items = switcherItems(list, cur, suffix, switcherShown)
+	sh.Switcher.Total = len(list)
+	sh.Switcher.SearchURL = "/campaigns/switch?page=" + url.QueryEscape(active)
 	if cur != nil {
 		for i := range sh.Switcher.Items {
 			if sh.Switcher.Items[i].Current {
@@ -71,6 +66,63 @@ func (s *Server) shell(c echo.Context, cur *campaign.Campaign, active, title str
 		sh.Flash = &layout.Toast{Kind: kind, Message: msg}
 	}
 	return sh, nil
+}
+
+// switcherShown is how many campaigns the switcher lists on every page; the rest are found
+// by searching, so that pages stay small with hundreds of campaigns.
+const switcherShown = 12
+
+// switcherItems turns campaigns into switcher options leading to the same kind of page
+// (suffix), the current campaign first, at most max of them.
+func switcherItems(list []campaign.Campaign, cur *campaign.Campaign, suffix string,
+	max int) []components.SwitcherItem {
+	items := make([]components.SwitcherItem, 0, min(max, len(list)))
+	add := func(c campaign.Campaign, current bool) {
+		items = append(items, components.SwitcherItem{
+			Name: c.Name, Slug: c.Slug, Icon: c.Icon, Color: c.Color, Company: c.Company,
+			Status: c.Status, Agents: c.AgentCount, Schedules: c.ScheduleCount,
+			Current: current, Href: "/c/" + url.PathEscape(c.Slug) + suffix,
+		})
+	}
+	if cur != nil {
+		add(*cur, true)
+	}
+	for _, c := range list {
+		if len(items) >= max {
+			break
+		}
+		if cur == nil || c.ID != cur.ID {
+			add(c, false)
+		}
+	}
+	return items
+}
+
+// switcherSearch answers the switcher's search box with the matching options.
+func (s *Server) switcherSearch(c echo.Context) error {
+	p, _ := principal(c)
+	list, _, err := s.Campaigns.Campaigns(c.Request().Context(), p, campaign.ListFilter{
+		Limit: switcherShown, Query: c.QueryParam("q"),
+		Statuses: []string{campaign.StatusActive, campaign.StatusPaused, campaign.StatusArchived}})
+	if err != nil {
+		return err
+	}
+	suffix := ""
+	if page := c.QueryParam("page"); page != "" && page != "dashboard" && validPageKind(page) {
+		suffix = "/" + page
+	}
+	return s.render(c, http.StatusOK,
+		components.SwitcherOptions(switcherItems(list, nil, suffix, switcherShown)))
+}
+
+// validPageKind accepts the campaign page names the switcher can carry over.
+func validPageKind(page string) bool {
+	for _, r := range page {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return len(page) <= 20
 }
 
 // flash leaves a toast for the next page the browser loads.

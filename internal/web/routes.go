@@ -183,6 +183,7 @@ func (s *Server) register() {
 	page("GET", "/", s.overviewPage, "")
 	page("POST", "/campaigns", s.campaignCreatePage, "campaign.create")
 	page("GET", "/campaigns/slug", s.slugPreview, "")
+	page("GET", "/campaigns/switch", s.switcherSearch, "")
 	page("GET", "/c", s.lastCampaign, "")
 	page("GET", "/c/:slug", s.campaignDashboard, "")
 	page("GET", "/c/:slug/favicon.svg", s.campaignFavicon, "")

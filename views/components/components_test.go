@@ -477,21 +477,21 @@ func TestStatusBadge(t *testing.T) {
 		wantKey   string
 		wantClass string
 	}{
-		{"active", "Active", "active", "bg-emerald-50"},
-		{"completed", "Completed", "completed", "bg-emerald-50"},
-		{"  Running ", "Running", "running", "bg-sky-50"},
-		{"pending", "Pending", "pending", "bg-indigo-50"},
-		{"paused", "Paused", "paused", "bg-amber-50"},
-		{"timeout", "Timeout", "timeout", "bg-orange-50"},
-		{"error", "Error", "error", "bg-red-50"},
-		{"failed", "Failed", "failed", "bg-red-50"},
-		{"idle", "Idle", "idle", "bg-slate-100"},
-		{"disabled", "Disabled", "disabled", "bg-slate-50"},
-		{"archived", "Archived", "archived", "bg-slate-50"},
-		{"cancelled", "Cancelled", "cancelled", "bg-slate-50"},
-		{"queued", "Queued", "queued", "bg-slate-100"},
-		{"", "Unknown", "", "bg-slate-100"},
-		{"<b>odd</b>", "<b>odd</b>", "<b>odd</b>", "bg-slate-100"},
+		{"active", "Active", "active", "badge-green"},
+		{"completed", "Completed", "completed", "badge-green"},
+		{"  Running ", "Running", "running", "badge-blue"},
+		{"pending", "Pending", "pending", "badge-indigo"},
+		{"paused", "Paused", "paused", "badge-amber"},
+		{"timeout", "Timeout", "timeout", "badge-orange"},
+		{"error", "Error", "error", "badge-red"},
+		{"failed", "Failed", "failed", "badge-red"},
+		{"idle", "Idle", "idle", "badge-slate"},
+		{"disabled", "Disabled", "disabled", "badge-grey"},
+		{"archived", "Archived", "archived", "badge-grey"},
+		{"cancelled", "Cancelled", "cancelled", "badge-grey"},
+		{"queued", "Queued", "queued", "badge-slate"},
+		{"", "Unknown", "", "badge-slate"},
+		{"<b>odd</b>", "<b>odd</b>", "<b>odd</b>", "badge-slate"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.wantLabel, func(t *testing.T) {
@@ -512,14 +512,3 @@ func TestStatusBadge(t *testing.T) {
 	}
 }
 
-func TestStatusBadgePulsesOnlyWhileRunning(t *testing.T) {
-	for _, status := range []string{"running", "active", "failed"} {
-		_, doc := mustRender(t, StatusBadge(status))
-		pulsing := len(elements(doc, func(e *html.Node) bool {
-			return hasClass(e, "motion-safe:animate-pulse")
-		})) > 0
-		if pulsing != (status == "running") {
-			t.Errorf("badge %q pulses = %v, want %v", status, pulsing, status == "running")
-		}
-	}
-}

@@ -4,6 +4,7 @@ package components
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -32,6 +33,18 @@ type Switcher struct {
 	Items []SwitcherItem
 	// CreateHref opens the campaign creation form, e.g. "/?new=1#new-campaign".
 	CreateHref string
+	// Total counts every campaign the user can open; when it is more than len(Items), the
+	// search box asks SearchURL for matches instead of filtering the page's list alone.
+	Total     int
+	SearchURL string
+}
+
+// searchURL is where typed searches go, or "" when the list on the page is complete.
+func (s Switcher) searchURL() string {
+	if s.Total <= len(s.Items) {
+		return ""
+	}
+	return s.SearchURL
 }
 
 func (i SwitcherItem) optionID() string {
@@ -76,4 +89,12 @@ func (s Switcher) createHref() string {
 		return s.CreateHref
 	}
 	return "/?new=1#new-campaign"
+}
+
+// totalText adds the number of campaigns to "All campaigns" when the list is cut short.
+func (s Switcher) totalText() string {
+	if s.Total <= len(s.Items) {
+		return ""
+	}
+	return " (" + strconv.Itoa(s.Total) + ")"
 }

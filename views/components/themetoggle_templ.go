@@ -42,7 +42,6 @@ func ThemeToggle() templ.Component {
 			}
 			var templ_7745c5c3_Var2 = []any{"inline-flex shrink-0 items-center gap-1.5 rounded-lg p-2 text-sm font-medium",
 				"text-slate-600 hover:bg-slate-100 hover:text-slate-900",
-				"focus:outline-none focus-visible:ring-2 focus-visible:ring-campaign",
 				"dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white",
 			}
 			templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_ElementWriter, templ_7745c5c3_Var2...)

@@ -31,6 +31,9 @@ type CampaignGroup struct {
 	Status string
 	Title  string
 	Cards  []CampaignCard
+	// Hidden counts the cards left out to keep the page light; ShowAll lists them all.
+	Hidden  int
+	ShowAll templ.SafeURL
 }
 
 // CampaignCard is one campaign on the overview.
@@ -229,4 +232,16 @@ func severityDot(s string) string {
 		return "bg-red-500"
 	}
 	return "bg-slate-400"
+}
+
+// attention says why a card needs a look.
+func (c CampaignCard) attention() string {
+	var parts []string
+	if c.Failed7d > 0 {
+		parts = append(parts, plural(c.Failed7d, "failed run", "failed runs")+" this week")
+	}
+	if c.Overdue > 0 {
+		parts = append(parts, plural(c.Overdue, "overdue schedule", "overdue schedules"))
+	}
+	return strings.Join(parts, " · ")
 }
