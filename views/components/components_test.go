@@ -511,4 +511,3 @@ func TestStatusBadge(t *testing.T) {
 		})
 	}
 }
-
