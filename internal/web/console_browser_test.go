@@ -145,6 +145,9 @@ func TestConsoleInTheBrowser(t *testing.T) {
 			chromedp.WaitVisible(byTestID("archived-banner")),
 			chromedp.Click(byTestID("restore-submit")),
 			chromedp.WaitVisible(byTestID("toast-success")),
+			// The toast can be dismissed before it leaves by itself.
+			chromedp.Click(byTestID("toast-success")+" [data-toast-close]"),
+			chromedp.WaitNotPresent(byTestID("toast-success")),
 		)
 		if err != nil {
 			t.Fatal(err)
@@ -180,6 +183,41 @@ func TestConsoleInTheBrowser(t *testing.T) {
 		got := s.Do("GET", "/api/campaigns/browser-made-2027", s.AdminToken(), nil).JSON(t)
 		if got["company"] != "Posted Without Scripts" {
 			t.Errorf("company %v after a plain form post", got["company"])
+		}
+	})
+
+	t.Run("dark theme is chosen and remembered", func(t *testing.T) {
+		dark := `document.documentElement.classList.contains('dark')`
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/c/saas-cold-outreach"),
+			chromedp.WaitVisible(byTestID("kpis")),
+			// From following the system, light comes first, then dark.
+			chromedp.Click(`[data-theme-toggle]`),
+			chromedp.Click(`[data-theme-toggle]`),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if on, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](dark)); !on {
+			t.Fatal("the toggle did not turn the dark theme on")
+		}
+		if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(byTestID("kpis"))); err != nil {
+			t.Fatal(err)
+		}
+		if on, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](dark)); !on {
+			t.Error("the dark theme was forgotten on reload")
+		}
+		bg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+		if bg == "rgb(255, 255, 255)" || bg == "rgba(0, 0, 0, 0)" {
+			t.Errorf("body background %q in the dark theme", bg)
+		}
+		shot(t, ctx, "dashboard-dark.png")
+		// Back to following the system, which is light here.
+		if err := chromedp.Do(ctx, chromedp.Click(`[data-theme-toggle]`)); err != nil {
+			t.Fatal(err)
+		}
+		if on, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](dark)); on {
+			t.Error("following a light system still shows the dark theme")
 		}
 	})
 

@@ -185,8 +185,35 @@
     if (theme === 'system') applyTheme();
   });
 
+  // Toasts: errors stay until dismissed; others leave after a few seconds,
+  // unless the pointer rests on them.
+  var TOAST_MS = 6000;
+
+  function dismiss(t) {
+    if (t.isConnected) t.remove();
+  }
+
+  function armToast(t) {
+    if (t.hasAttribute('data-toast-armed')) return;
+    t.setAttribute('data-toast-armed', '');
+    var close = t.querySelector('[data-toast-close]');
+    if (close) close.hidden = false;
+    if (t.getAttribute('data-toast') === 'error') return;
+    var timer = setTimeout(function () { dismiss(t); }, TOAST_MS);
+    t.addEventListener('mouseenter', function () { clearTimeout(timer); });
+    t.addEventListener('mouseleave', function () {
+      timer = setTimeout(function () { dismiss(t); }, TOAST_MS / 2);
+    });
+  }
+
+  document.addEventListener('click', function (e) {
+    var close = e.target.closest('[data-toast-close]');
+    if (close) dismiss(close.closest('[data-toast]'));
+  });
+
   // init brings newly rendered markup in line with the current state.
   function init() {
+    document.querySelectorAll('[data-toast]').forEach(armToast);
     document.querySelectorAll(SWITCHER).forEach(function (d) {
       var box = d.querySelector(SEARCH);
       if (box) box.setAttribute('aria-expanded', String(d.open));
@@ -194,6 +221,6 @@
     applyTheme();
   }
 
-  document.body.addEventListener('htmx:afterSwap', init);
+  document.body.addEventListener('htmx:load', init);
   init();
 })();
