@@ -144,8 +144,22 @@ func TestConsoleInTheBrowser(t *testing.T) {
 			chromedp.Click(byTestID("archive-submit")),
 			chromedp.WaitVisible(byTestID("archived-banner")),
 			chromedp.Click(byTestID("restore-submit")),
+			// The archived page, with its own toast, stays until the restored one loads.
+			chromedp.WaitNotPresent(byTestID("archived-banner")),
 			chromedp.WaitVisible(byTestID("toast-success")),
-			// The toast can be dismissed before it leaves by itself.
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		toast, err := chromedp.Run(ctx, chromedp.Text(byTestID("toast-success")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(toast, "restored") {
+			t.Errorf("toast after restore = %q", toast)
+		}
+		// The toast can be dismissed before it leaves by itself.
+		err = chromedp.Do(ctx,
 			chromedp.Click(byTestID("toast-success")+" [data-toast-close]"),
 			chromedp.WaitNotPresent(byTestID("toast-success")),
 		)
