@@ -21,6 +21,7 @@ import (
 	"github.com/clawops/clawops/internal/auth"
 	"github.com/clawops/clawops/internal/campaign"
 	"github.com/clawops/clawops/internal/config"
+	"github.com/clawops/clawops/internal/data"
 	"github.com/clawops/clawops/internal/database"
 	"github.com/clawops/clawops/internal/event"
 	"github.com/clawops/clawops/internal/metrics"
@@ -80,8 +81,8 @@ func build(ctx context.Context, cfg config.Config, db *database.DB, out io.Write
 	}
 	srv := web.New(web.Deps{
 		DB: db, Users: users, Campaigns: campaigns, Agents: agents, Schedules: schedules,
-		Activity: act,
-		Audit:    audit.NewStore(db), Metrics: metrics.NewStore(db, broker), Broker: broker,
+		Activity: act, Data: data.NewStore(db, act, broker),
+		Audit: audit.NewStore(db), Metrics: metrics.NewStore(db, broker), Broker: broker,
 		SecureCookies: cfg.SecureCookies,
 	})
 	return &App{cfg: cfg, DB: db, Users: users, Server: srv, broker: broker}, nil

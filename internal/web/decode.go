@@ -21,16 +21,10 @@ const maxBody = 1 << 20
 // decodeJSON reads the request body into dst strictly: one JSON object, no unknown fields,
 // every value of the right type. Problems name the offending field.
 func decodeJSON(c echo.Context, dst any) error {
-	r := c.Request()
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, maxBody))
+	body, err := readBody(c)
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return errTooLarge
-		}
-		return badRequest("could not read the request body")
+		return err
 	}
-	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return badRequest("the request body must be a JSON object")
 	}
@@ -46,6 +40,19 @@ func decodeJSON(c echo.Context, dst any) error {
 		return badRequest("the request body must hold a single JSON object")
 	}
 	return nil
+}
+
+// readBody reads the whole request body, up to maxBody, without surrounding white space.
+func readBody(c echo.Context) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, errTooLarge
+		}
+		return nil, badRequest("could not read the request body")
+	}
+	return bytes.TrimSpace(body), nil
 }
 
 // jsonError turns a decoding failure into a 400 for broken JSON or a 422 naming the field.

@@ -73,12 +73,19 @@ func (s *Server) openAPI(c echo.Context) error {
 // OpenAPI builds the API document from the route table, so that the two cannot drift.
 func (s *Server) OpenAPI() map[string]any {
 	paths := map[string]map[string]any{}
+	ids := map[string]bool{}
 	for _, r := range s.routes {
 		p := paramRE.ReplaceAllString(r.path, "{$1}")
 		if paths[p] == nil {
 			paths[p] = map[string]any{}
 		}
-		paths[p][strings.ToLower(r.method)] = operation(r)
+		op := operation(r)
+		// The same action on the legacy and the campaign path needs two operation ids.
+		if id := op["operationId"].(string); ids[id] {
+			op["operationId"] = id + ".campaign"
+		}
+		ids[op["operationId"].(string)] = true
+		paths[p][strings.ToLower(r.method)] = op
 	}
 	return map[string]any{
 		"openapi": "3.1.0",
@@ -101,11 +108,17 @@ func (s *Server) OpenAPI() map[string]any {
 }
 
 func operation(r route) map[string]any {
-	io := operations[r.action]
+	io, tag := operations[r.action], strings.SplitN(r.action, ".", 2)[0]
+	if r.doc.status != 0 {
+		io = r.doc
+	}
+	if r.tag != "" {
+		tag = r.tag
+	}
 	op := map[string]any{
 		"operationId": r.action + "." + strings.ToLower(r.method),
 		"summary":     r.summary,
-		"tags":        []string{strings.SplitN(r.action, ".", 2)[0]},
+		"tags":        []string{tag},
 	}
 	if r.public {
 		op["security"] = []any{}
@@ -117,13 +130,14 @@ func operation(r route) map[string]any {
 		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true,
 			"schema": map[string]any{"type": "string"}})
 	}
-	if !r.campaign && !r.public && !r.admin && strings.HasPrefix(r.path, "/api/agents") {
+	if r.context {
 		params = append(params,
 			map[string]any{"name": "X-Campaign-ID", "in": "header",
 				"schema": map[string]any{"type": "string"}},
 			map[string]any{"name": "campaign_id", "in": "query",
 				"schema": map[string]any{"type": "string"}})
 	}
+	params = append(params, r.query...)
 	if r.method == "GET" && strings.HasSuffix(io.answer, "List") {
 		params = append(params,
 			map[string]any{"name": "limit", "in": "query",
@@ -140,6 +154,9 @@ func operation(r route) map[string]any {
 	responses := map[string]any{}
 	ok := map[string]any{"description": http.StatusText(io.status)}
 	switch {
+	case io.answer == "CSV":
+		ok["content"] = map[string]any{"text/csv": map[string]any{
+			"schema": map[string]any{"type": "string"}}}
 	case io.answer == "EventStream":
 		ok["content"] = map[string]any{"text/event-stream": map[string]any{
 			"schema": map[string]any{"type": "string"}}}

@@ -69,7 +69,7 @@ func schemas() schema {
 		"leadsGenerated": integer(), "leadsContacted": integer(), "emailsSent": integer(),
 		"emailsOpened": integer(), "repliesReceived": integer(), "agentRuns": integer(),
 		"agentErrors": integer(), "costUsd": number()})
-	return schema{
+	out := schema{
 		"Error": obj(schema{"error": obj(schema{
 			"code": strEnum("bad_request", "unauthorized", "forbidden", "not_found",
 				"conflict", "payload_too_large", "validation_failed", "rate_limited",
@@ -158,4 +158,8 @@ func schemas() schema {
 		"AuditList":       listSchema("AuditEntry"),
 		"OpenAPIDocument": anyObject(),
 	}
+	for k, v := range dataSchemas() {
+		out[k] = v
+	}
+	return out
 }

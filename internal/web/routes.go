@@ -20,6 +20,14 @@ type route struct {
 	// public routes need no credentials; admin routes need a platform admin; campaign routes
 	// take the campaign from their :id parameter.
 	public, admin, campaign bool
+	// context routes take the campaign from X-Campaign-ID, ?campaign_id= or the default.
+	context bool
+	// doc gives the route's body and answer in the API document when the operations table
+	// has no entry for its action; tag groups it there.
+	doc opIO
+	tag string
+	// query documents the route's query parameters beyond paging.
+	query []any
 }
 
 // apiRoutes is every JSON route, in one place.
@@ -98,9 +106,9 @@ func (s *Server) apiRoutes() []route {
 			admin: true, summary: "Update a template", handler: s.templateUpdate},
 		{method: "DELETE", path: "/api/agent-templates/:id", action: "template.delete",
 			admin: true, summary: "Delete a template", handler: s.templateDelete},
-		{method: "GET", path: "/api/agents", action: "agent.list",
+		{method: "GET", path: "/api/agents", action: "agent.list", context: true,
 			summary: "The context campaign's agents", handler: s.agentList},
-		{method: "GET", path: "/api/agents/:id", action: "agent.get",
+		{method: "GET", path: "/api/agents/:id", action: "agent.get", context: true,
 			summary: "One agent of the context campaign", handler: s.agentGet},
 
 		{method: "GET", path: "/api/users", action: "user.list", admin: true,
@@ -139,7 +147,7 @@ func (s *Server) register() {
 		return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg")
 	})
 
-	s.routes = s.apiRoutes()
+	s.routes = append(s.apiRoutes(), s.dataRoutes()...)
 	for _, r := range s.routes {
 		var mws []echo.MiddlewareFunc
 		if !r.public {

@@ -18,6 +18,7 @@ import (
 	"github.com/clawops/clawops/internal/audit"
 	"github.com/clawops/clawops/internal/auth"
 	"github.com/clawops/clawops/internal/campaign"
+	"github.com/clawops/clawops/internal/data"
 	"github.com/clawops/clawops/internal/database"
 	"github.com/clawops/clawops/internal/event"
 	"github.com/clawops/clawops/internal/metrics"
@@ -34,6 +35,7 @@ type Deps struct {
 	Activity  *activity.Store
 	Audit     *audit.Store
 	Metrics   *metrics.Store
+	Data      *data.Store
 	Broker    *event.Broker
 	// SecureCookies marks cookies Secure even when the request did not arrive over TLS
 	// (deployments behind a TLS-terminating proxy).

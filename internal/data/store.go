@@ -1,0 +1,706 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/clawops/clawops/internal/access"
+	"github.com/clawops/clawops/internal/activity"
+	"github.com/clawops/clawops/internal/database"
+	"github.com/clawops/clawops/internal/derrors"
+	"github.com/clawops/clawops/internal/event"
+)
+
+// Errors of the data store.
+var (
+	ErrNotFound = fmt.Errorf("data: record %w", derrors.NotFound)
+	// ErrDuplicate is a row whose natural key another row of the campaign already has.
+	ErrDuplicate = fmt.Errorf("a record with the same key already exists: %w", derrors.Conflict)
+)
+
+// MaxBatch is the most records one bulk create may carry.
+const MaxBatch = 10000
+
+// Store reads and writes every collection, always within one campaign.
+type Store struct {
+	db       *database.DB
+	activity *activity.Store
+	broker   *event.Broker
+	now      func() time.Time
+}
+
+// NewStore returns a store over db; broker may be nil when nothing listens live.
+func NewStore(db *database.DB, act *activity.Store, broker *event.Broker) *Store {
+	return &Store{db: db, activity: act, broker: broker, now: time.Now}
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func (c *Collection) scan(r rowScanner) (Record, error) {
+	rec := Record{Collection: c, Values: make(Values, len(c.Fields))}
+	raw := make([]any, len(c.Fields))
+	dest := make([]any, 0, len(c.Fields)+5)
+	dest = append(dest, &rec.ID, &rec.CampaignID, &rec.SourceRunID)
+	for i := range raw {
+		dest = append(dest, &raw[i])
+	}
+	dest = append(dest, database.Time(&rec.CreatedAt), database.Time(&rec.UpdatedAt))
+	if err := r.Scan(dest...); err != nil {
+		return rec, err
+	}
+	for i := range c.Fields {
+		v, err := c.Fields[i].fromSQL(raw[i])
+		if err != nil {
+			return rec, err
+		}
+		rec.Values[c.Fields[i].Name] = v
+	}
+	return rec, nil
+}
+
+// Records returns one page of the collection in the scope's campaign and the cursor of the
+// next page ("" on the last).
+func (s *Store) Records(ctx context.Context, sc access.Scope, c *Collection,
+	q Query) ([]Record, string, error) {
+	where, args := c.where(sc.CampaignID(), q)
+	order, after, afterArgs, err := c.order(q)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	args = append(append(args, afterArgs...), limit+1)
+	rows, err := s.db.R.QueryContext(ctx,
+		"SELECT "+c.selectList()+" FROM "+c.Table+where+after+order+" LIMIT ?", args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("data: list %s of %s: %w", c.Path, sc.CampaignID(), err)
+	}
+	defer rows.Close()
+	out := make([]Record, 0, min(limit, 64))
+	for rows.Next() {
+		r, err := c.scan(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("data: list %s of %s: %w", c.Path, sc.CampaignID(), err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("data: list %s of %s: %w", c.Path, sc.CampaignID(), err)
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = c.cursorAfter(out[limit-1], q)
+	}
+	return out, next, nil
+}
+
+// Count returns how many rows of the campaign match q's filters and search.
+func (s *Store) Count(ctx context.Context, sc access.Scope, c *Collection, q Query) (int, error) {
+	where, args := c.where(sc.CampaignID(), q)
+	var n int
+	err := s.db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+c.Table+where, args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("data: count %s of %s: %w", c.Path, sc.CampaignID(), err)
+	}
+	return n, nil
+}
+
+// Each calls fn for every row that q selects, in q's order, without holding them all in
+// memory. It stops at the first error fn returns.
+func (s *Store) Each(ctx context.Context, sc access.Scope, c *Collection, q Query,
+	fn func(Record) error) error {
+	where, args := c.where(sc.CampaignID(), q)
+	order, _, _, err := c.order(Query{Sort: q.Sort, Desc: q.Desc})
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.R.QueryContext(ctx,
+		"SELECT "+c.selectList()+" FROM "+c.Table+where+order, args...)
+	if err != nil {
+		return fmt.Errorf("data: read %s of %s: %w", c.Path, sc.CampaignID(), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := c.scan(rows)
+		if err != nil {
+			return fmt.Errorf("data: read %s of %s: %w", c.Path, sc.CampaignID(), err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("data: read %s of %s: %w", c.Path, sc.CampaignID(), err)
+	}
+	return nil
+}
+
+// Record returns one row of the scope's campaign; a row of any other campaign is ErrNotFound.
+func (s *Store) Record(ctx context.Context, sc access.Scope, c *Collection,
+	id string) (Record, error) {
+	return c.get(ctx, s.db.R, sc.CampaignID(), id)
+}
+
+func (c *Collection) get(ctx context.Context, q querier, campaignID, id string) (Record, error) {
+	r, err := c.scan(q.QueryRowContext(ctx,
+		"SELECT "+c.selectList()+" FROM "+c.Table+" WHERE campaign_id = ? AND id = ?",
+		campaignID, id))
+	if database.IsNoRows(err) {
+		return Record{}, fmt.Errorf("data: get %s %s: %w", c.Path, id, ErrNotFound)
+	}
+	if err != nil {
+		return Record{}, fmt.Errorf("data: get %s %s: %w", c.Path, id, err)
+	}
+	return r, nil
+}
+
+// CreateRecord validates in and adds it to the scope's campaign. A row whose natural key is
+// already there is ErrDuplicate.
+func (s *Store) CreateRecord(ctx context.Context, sc access.Scope, c *Collection,
+	in Input) (Record, error) {
+	if err := sc.Require(access.RoleOperator); err != nil {
+		return Record{}, err
+	}
+	fs := derrors.Fields{}
+	vals := c.decode(in, true, fs, "")
+	if err := fs.Err(); err != nil {
+		return Record{}, err
+	}
+	var rec Record
+	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		ins, err := c.prepareInsert(ctx, tx, false)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		rec = c.newRecord(sc.CampaignID(), "", vals, s.now())
+		created, err := c.insert(ctx, ins, rec)
+		if err != nil {
+			return err
+		}
+		if !created {
+			return ErrDuplicate
+		}
+		s.changed(tx, sc, c, "created", rec.ID)
+		return s.recordActivity(ctx, tx, sc, c, activity.Entry{
+			Type:  c.ActivityType + ".created",
+			Title: capitalise(c.Singular) + " added: " + summary(rec),
+		})
+	})
+	if err != nil {
+		return Record{}, fmt.Errorf("data: create %s in %s: %w", c.Path, sc.CampaignID(), err)
+	}
+	return rec, nil
+}
+
+// BulkResult counts what a bulk create did.
+type BulkResult struct {
+	Created int `json:"created"`
+	// Skipped rows matched the natural key of a row already stored, or of an earlier row of
+	// the same batch.
+	Skipped int `json:"skipped"`
+}
+
+// CreateRecords validates every item and adds them in one transaction, skipping duplicates.
+// One invalid item rejects the whole batch, its problems named "[i].field", so nothing is half
+// imported.
+func (s *Store) CreateRecords(ctx context.Context, sc access.Scope, c *Collection,
+	items []Input) (BulkResult, error) {
+	if err := sc.Require(access.RoleOperator); err != nil {
+		return BulkResult{}, err
+	}
+	if len(items) > MaxBatch {
+		return BulkResult{}, derrors.Fields{"body": fmt.Sprintf(
+			"must hold at most %d records; split larger batches or import a CSV file", MaxBatch)}
+	}
+	fs := derrors.Fields{}
+	vals := make([]Values, len(items))
+	for i, in := range items {
+		vals[i] = c.decode(in, true, fs, fmt.Sprintf("[%d].", i))
+		if len(fs) >= 20 {
+			break
+		}
+	}
+	if err := fs.Err(); err != nil {
+		return BulkResult{}, err
+	}
+	res, err := s.insertMany(ctx, sc, c, vals, "")
+	if err != nil {
+		return BulkResult{}, fmt.Errorf("data: bulk create %s in %s: %w", c.Path,
+			sc.CampaignID(), err)
+	}
+	return res, nil
+}
+
+// insertMany stores already validated rows in one transaction, skipping duplicates.
+func (s *Store) insertMany(ctx context.Context, sc access.Scope, c *Collection, vals []Values,
+	runID string) (BulkResult, error) {
+	var res BulkResult
+	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		ins, err := c.prepareInsert(ctx, tx, true)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		now := s.now()
+		for _, v := range vals {
+			created, err := c.insert(ctx, ins, c.newRecord(sc.CampaignID(), runID, v, now))
+			if err != nil {
+				return err
+			}
+			if created {
+				res.Created++
+			} else {
+				res.Skipped++
+			}
+		}
+		if res.Created == 0 {
+			return nil
+		}
+		s.changed(tx, sc, c, "created", "")
+		return s.recordActivity(ctx, tx, sc, c, activity.Entry{
+			Type:   c.ActivityType + ".created",
+			Title:  fmt.Sprintf("%s added", plural(res.Created, c.Singular)),
+			Detail: skippedDetail(res.Skipped),
+			RunID:  runID,
+		})
+	})
+	return res, err
+}
+
+func skippedDetail(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return plural(n, "duplicate") + " skipped."
+}
+
+func (c *Collection) newRecord(campaignID, runID string, v Values, now time.Time) Record {
+	now = now.UTC().Truncate(time.Millisecond)
+	return Record{Collection: c, ID: database.NewID(), CampaignID: campaignID,
+		SourceRunID: runID, Values: v, CreatedAt: now, UpdatedAt: now}
+}
+
+// prepareInsert prepares the collection's INSERT. With skipDuplicates a row whose natural key
+// exists is left out instead of failing.
+func (c *Collection) prepareInsert(ctx context.Context, tx *database.Tx,
+	skipDuplicates bool) (*sql.Stmt, error) {
+	cols := []string{"id", "campaign_id", "source_run_id", "natural_key"}
+	for _, f := range c.Fields {
+		cols = append(cols, f.Column)
+	}
+	cols = append(cols, "created_at", "updated_at")
+	q := "INSERT INTO " + c.Table + " (" + strings.Join(cols, ", ") + ") VALUES (?" +
+		strings.Repeat(", ?", len(cols)-1) + ")"
+	if skipDuplicates {
+		q += " ON CONFLICT (campaign_id, natural_key) WHERE natural_key IS NOT NULL DO NOTHING"
+	}
+	st, err := tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("prepare insert: %w", err)
+	}
+	return st, nil
+}
+
+// insert writes r, reporting false when it was a duplicate left out.
+func (c *Collection) insert(ctx context.Context, st *sql.Stmt, r Record) (bool, error) {
+	args := make([]any, 0, len(c.Fields)+6)
+	args = append(args, r.ID, r.CampaignID, database.NullString(r.SourceRunID),
+		database.NullString(c.naturalKey(r.Values)))
+	for i := range c.Fields {
+		args = append(args, c.Fields[i].sqlValue(r.Values[c.Fields[i].Name]))
+	}
+	args = append(args, database.FormatTime(r.CreatedAt), database.FormatTime(r.UpdatedAt))
+	res, err := st.ExecContext(ctx, args...)
+	if database.IsUniqueViolation(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("insert: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("insert: %w", err)
+	}
+	return n == 1, nil
+}
+
+func (c *Collection) naturalKey(v Values) string {
+	if c.Key == nil {
+		return ""
+	}
+	return c.Key(v)
+}
+
+// UpdateRecord changes the fields given in in. A change that gives the row the natural key of
+// another row is ErrDuplicate.
+func (s *Store) UpdateRecord(ctx context.Context, sc access.Scope, c *Collection, id string,
+	in Input) (Record, error) {
+	if err := sc.Require(access.RoleOperator); err != nil {
+		return Record{}, err
+	}
+	fs := derrors.Fields{}
+	patch := c.decode(in, false, fs, "")
+	if err := fs.Err(); err != nil {
+		return Record{}, err
+	}
+	var rec Record
+	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		var err error
+		rec, err = s.update(ctx, tx, sc, c, id, patch)
+		return err
+	})
+	if err != nil {
+		return Record{}, fmt.Errorf("data: update %s %s: %w", c.Path, id, err)
+	}
+	return rec, nil
+}
+
+// update applies patch to one row inside tx.
+func (s *Store) update(ctx context.Context, tx *database.Tx, sc access.Scope, c *Collection,
+	id string, patch Values) (Record, error) {
+	rec, err := c.get(ctx, tx, sc.CampaignID(), id)
+	if err != nil {
+		return Record{}, err
+	}
+	if len(patch) == 0 {
+		return rec, nil
+	}
+	for k, v := range patch {
+		rec.Values[k] = v
+	}
+	rec.UpdatedAt = s.now().UTC().Truncate(time.Millisecond)
+	sets := make([]string, 0, len(patch)+2)
+	args := make([]any, 0, len(patch)+4)
+	for i := range c.Fields {
+		f := &c.Fields[i]
+		if v, ok := patch[f.Name]; ok {
+			sets = append(sets, f.Column+" = ?")
+			args = append(args, f.sqlValue(v))
+		}
+	}
+	sets = append(sets, "natural_key = ?", "updated_at = ?")
+	args = append(args, database.NullString(c.naturalKey(rec.Values)),
+		database.FormatTime(rec.UpdatedAt), sc.CampaignID(), id)
+	_, err = tx.ExecContext(ctx, "UPDATE "+c.Table+" SET "+strings.Join(sets, ", ")+
+		" WHERE campaign_id = ? AND id = ?", args...)
+	if database.IsUniqueViolation(err) {
+		return Record{}, ErrDuplicate
+	}
+	if err != nil {
+		return Record{}, err
+	}
+	s.changed(tx, sc, c, "updated", id)
+	return rec, nil
+}
+
+// DeleteRecord removes one row of the scope's campaign.
+func (s *Store) DeleteRecord(ctx context.Context, sc access.Scope, c *Collection,
+	id string) error {
+	if err := sc.Require(access.RoleOperator); err != nil {
+		return err
+	}
+	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM "+c.Table+" WHERE campaign_id = ? AND id = ?",
+			sc.CampaignID(), id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return errors.Join(ErrNotFound, err)
+		}
+		s.changed(tx, sc, c, "deleted", id)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("data: delete %s %s: %w", c.Path, id, err)
+	}
+	return nil
+}
+
+// ErrWrongState is a workflow step asked of a row whose status does not allow it.
+var ErrWrongState = fmt.Errorf("data: step not allowed from this status: %w", derrors.Conflict)
+
+// Step moves one row through its collection's workflow (approve, reject, posted), applying the
+// optional extra fields of in in the same change, and records it in the activity feed.
+func (s *Store) Step(ctx context.Context, sc access.Scope, c *Collection, id, action string,
+	in Input) (Record, error) {
+	if err := sc.Require(access.RoleOperator); err != nil {
+		return Record{}, err
+	}
+	a, ok := c.Action(action)
+	if !ok {
+		return Record{}, fmt.Errorf("data: %s has no step %q: %w", c.Path, action, ErrNotFound)
+	}
+	fs := derrors.Fields{}
+	patch := c.decode(in, false, fs, "")
+	if _, ok := patch[c.Status]; ok {
+		fs.Add(c.Status, "is set by the step itself")
+	}
+	if err := fs.Err(); err != nil {
+		return Record{}, err
+	}
+	var rec Record
+	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		cur, err := c.get(ctx, tx, sc.CampaignID(), id)
+		if err != nil {
+			return err
+		}
+		if from := cur.Text(c.Status); !slices.Contains(a.From, from) {
+			return fmt.Errorf("only %s %s can be %s; this one is %s: %w",
+				strings.ReplaceAll(strings.Join(a.From, " or "), "_", " "),
+				plural(2, c.Singular)[2:], a.Past, strings.ReplaceAll(from, "_", " "),
+				derrors.Conflict)
+		}
+		a.apply(patch, s.now())
+		patch[c.Status] = a.To
+		if rec, err = s.update(ctx, tx, sc, c, id, patch); err != nil {
+			return err
+		}
+		return s.recordActivity(ctx, tx, sc, c, activity.Entry{
+			Type:     c.ActivityType + "." + a.Past,
+			Severity: stepSeverity(a),
+			Title:    capitalise(c.Singular) + " " + a.Past + ": " + summary(rec),
+		})
+	})
+	if err != nil {
+		return Record{}, fmt.Errorf("data: %s %s %s: %w", action, c.Path, id, err)
+	}
+	return rec, nil
+}
+
+func (a Action) apply(patch Values, now time.Time) {
+	if a.Stamp != "" {
+		if _, given := patch[a.Stamp]; !given {
+			patch[a.Stamp] = now.UTC().Truncate(time.Millisecond)
+		}
+	}
+}
+
+func stepSeverity(a Action) string {
+	if a.To == "rejected" {
+		return activity.Warning
+	}
+	return activity.Success
+}
+
+// BulkChange is one change applied to many rows: a workflow step, a new status, or deletion.
+type BulkChange struct {
+	IDs []string `json:"ids"`
+	// Action is a workflow step name, "status" or "delete".
+	Action string `json:"action"`
+	// Status is the new status of the "status" action.
+	Status string `json:"status,omitempty"`
+}
+
+// BulkOutcome says what a bulk change did to each row it could not change.
+type BulkOutcome struct {
+	Changed int           `json:"changed"`
+	Skipped []SkippedItem `json:"skipped"`
+}
+
+// SkippedItem is a row a bulk change left alone, and why.
+type SkippedItem struct {
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+}
+
+// ChangeRecords applies one change to many rows of the scope's campaign in one transaction.
+// Rows that do not exist or cannot take the change are skipped with a reason, and one feed
+// entry sums up the rest.
+func (s *Store) ChangeRecords(ctx context.Context, sc access.Scope, c *Collection,
+	ch BulkChange) (BulkOutcome, error) {
+	if err := sc.Require(access.RoleOperator); err != nil {
+		return BulkOutcome{}, err
+	}
+	if err := c.checkBulk(&ch); err != nil {
+		return BulkOutcome{}, err
+	}
+	out := BulkOutcome{Skipped: []SkippedItem{}}
+	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		for _, id := range ch.IDs {
+			reason, err := s.changeOne(ctx, tx, sc, c, id, ch)
+			if err != nil {
+				return err
+			}
+			if reason != "" {
+				out.Skipped = append(out.Skipped, SkippedItem{ID: id, Reason: reason})
+				continue
+			}
+			out.Changed++
+		}
+		if out.Changed == 0 {
+			return nil
+		}
+		return s.recordActivity(ctx, tx, sc, c, bulkEntry(c, ch, out))
+	})
+	if err != nil {
+		return BulkOutcome{}, fmt.Errorf("data: bulk %s %s: %w", ch.Action, c.Path, err)
+	}
+	return out, nil
+}
+
+func (c *Collection) checkBulk(ch *BulkChange) error {
+	fs := derrors.Fields{}
+	switch {
+	case len(ch.IDs) == 0:
+		fs.Add("ids", "must name at least one record")
+	case len(ch.IDs) > 1000:
+		fs.Add("ids", "must name at most 1000 records")
+	}
+	ch.IDs = slices.Compact(slices.Sorted(slices.Values(ch.IDs)))
+	_, isStep := c.Action(ch.Action)
+	switch {
+	case ch.Action == "delete" || isStep:
+	case ch.Action == "status":
+		f, _ := c.Field(c.Status)
+		if strings.TrimSpace(ch.Status) == "" {
+			fs.Add("status", "is required")
+		} else if _, msg := f.parseText(ch.Status); msg != "" {
+			fs.Add("status", msg)
+		}
+	default:
+		names := []string{"delete", "status"}
+		for _, a := range c.Actions {
+			names = append(names, a.Name)
+		}
+		fs.Add("action", "must be one of "+strings.Join(names, ", "))
+	}
+	return fs.Err()
+}
+
+// changeOne applies a bulk change to one row and returns why it was skipped, if it was.
+func (s *Store) changeOne(ctx context.Context, tx *database.Tx, sc access.Scope, c *Collection,
+	id string, ch BulkChange) (string, error) {
+	cur, err := c.get(ctx, tx, sc.CampaignID(), id)
+	if errors.Is(err, ErrNotFound) {
+		return "not found", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	switch ch.Action {
+	case "delete":
+		_, err := tx.ExecContext(ctx, "DELETE FROM "+c.Table+" WHERE campaign_id = ? AND id = ?",
+			sc.CampaignID(), id)
+		if err == nil {
+			s.changed(tx, sc, c, "deleted", id)
+		}
+		return "", err
+	case "status":
+		if cur.Text(c.Status) == ch.Status {
+			return "already " + ch.Status, nil
+		}
+		_, err := s.update(ctx, tx, sc, c, id, Values{c.Status: ch.Status})
+		return "", err
+	}
+	a, _ := c.Action(ch.Action)
+	if from := cur.Text(c.Status); !slices.Contains(a.From, from) {
+		return "is " + strings.ReplaceAll(from, "_", " "), nil
+	}
+	patch := Values{c.Status: a.To}
+	a.apply(patch, s.now())
+	_, err = s.update(ctx, tx, sc, c, id, patch)
+	return "", err
+}
+
+func bulkEntry(c *Collection, ch BulkChange, out BulkOutcome) activity.Entry {
+	e := activity.Entry{Type: c.ActivityType + ".bulk", Detail: skippedBulk(len(out.Skipped))}
+	n := plural(out.Changed, c.Singular)
+	switch ch.Action {
+	case "delete":
+		e.Type, e.Title, e.Severity = c.ActivityType+".deleted", n+" deleted", activity.Warning
+	case "status":
+		e.Type, e.Title = c.ActivityType+".status", n+" set to "+ch.Status
+	default:
+		a, _ := c.Action(ch.Action)
+		e.Type, e.Title, e.Severity = c.ActivityType+"."+a.Past, n+" "+a.Past, stepSeverity(a)
+	}
+	return e
+}
+
+func skippedBulk(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return plural(n, "record") + " left unchanged."
+}
+
+// recordActivity writes a feed entry when the store has a feed.
+func (s *Store) recordActivity(ctx context.Context, tx *database.Tx, sc access.Scope,
+	c *Collection, e activity.Entry) error {
+	if s.activity == nil {
+		return nil
+	}
+	return s.activity.Record(ctx, tx, sc, e)
+}
+
+// Change is the payload of a data.changed event.
+type Change struct {
+	CampaignID string `json:"campaignId"`
+	Collection string `json:"collection"`
+	Op         string `json:"op"`
+	ID         string `json:"id,omitempty"`
+}
+
+// changed tells live listeners of the campaign about a change once tx commits.
+func (s *Store) changed(tx *database.Tx, sc access.Scope, c *Collection, op, id string) {
+	if s.broker == nil {
+		return
+	}
+	ch := Change{CampaignID: sc.CampaignID(), Collection: c.Path, Op: op, ID: id}
+	tx.OnCommit(func() {
+		s.broker.Publish(event.Event{Type: "data.changed", CampaignID: ch.CampaignID, Data: ch})
+	})
+}
+
+// summary is a short text that stands for a record in the feed.
+func summary(r Record) string {
+	var parts []string
+	for _, name := range r.Collection.Summary {
+		if t := strings.TrimSpace(r.Text(name)); t != "" {
+			parts = append(parts, t)
+		}
+	}
+	s := strings.Join(parts, " · ")
+	if s == "" {
+		return r.ID
+	}
+	if runes := []rune(s); len(runes) > 80 {
+		return string(runes[:79]) + "…"
+	}
+	return s
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	switch {
+	case strings.HasSuffix(noun, "s"):
+		return fmt.Sprintf("%d %ses", n, noun)
+	case strings.HasSuffix(noun, "y") && !strings.HasSuffix(noun, "ey"):
+		return fmt.Sprintf("%d %sies", n, noun[:len(noun)-1])
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
