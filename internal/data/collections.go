@@ -8,8 +8,12 @@ import (
 // Collection is everything ClawOps knows about one kind of campaign data. The store, the API,
 // the pages and CSV are all driven by it, so a new collection costs one definition.
 type Collection struct {
-	// Path is the collection's name in URLs: /api/<path>, /c/:slug/<path>.
+	// Path is the collection's name in API URLs: /api/<path>.
 	Path string
+	// Page is the collection's console page: /c/:slug/<page>.
+	Page string
+	// List names the fields shown as columns in the console's table.
+	List []string
 	// Table is the SQL table; every row carries campaign_id.
 	Table string
 	// ResultKey is the collection's key in an agent result's records ("hoaContacts").
@@ -26,6 +30,8 @@ type Collection struct {
 	Status string
 	// Actions are the review workflow's steps (approve, reject, posted), if any.
 	Actions []Action
+	// Preview names the field whose text the console shows as it will read, if any.
+	Preview string
 	// Summary names the fields that stand for a row in lists, feeds and pickers.
 	Summary []string
 	// ActivityType prefixes the feed events of workflow steps ("content").
@@ -72,6 +78,9 @@ func (c *Collection) Action(name string) (Action, bool) {
 	return Action{}, false
 }
 
+// Plural is the collection's noun for many rows ("HOA contacts", "posts").
+func (c *Collection) Plural() string { return plural(2, c.Singular)[2:] }
+
 // Statuses lists the values the status field may take, when they are fixed.
 func (c *Collection) Statuses() []string {
 	if f, ok := c.Field(c.Status); ok && f.Kind == Enum {
@@ -108,7 +117,8 @@ func at(name, column, label string) Field {
 
 // Leads are people who may buy.
 var Leads = &Collection{
-	Path: "leads", Table: "leads", ResultKey: "leads", Title: "Leads", Singular: "lead",
+	Path: "leads", Page: "leads",
+	List: []string{"name", "email", "company", "source", "status", "score"}, Table: "leads", ResultKey: "leads", Title: "Leads", Singular: "lead",
 	Status: "status", Summary: []string{"name", "email", "company"}, ActivityType: "lead",
 	Fields: []Field{
 		{Name: "name", Column: "name", Label: "Name", Kind: Text, Search: true},
@@ -145,7 +155,8 @@ var Leads = &Collection{
 
 // HOAContacts are the boards and managers of homeowners' associations.
 var HOAContacts = &Collection{
-	Path: "hoa-contacts", Table: "hoa_contacts", ResultKey: "hoaContacts",
+	Path: "hoa-contacts", Page: "contacts",
+	List: []string{"hoaName", "contactPerson", "email", "city", "status", "confidenceScore"}, Table: "hoa_contacts", ResultKey: "hoaContacts",
 	Title: "HOA contacts", Singular: "HOA contact", Status: "status",
 	Summary: []string{"hoaName", "contactPerson", "city"}, ActivityType: "contact",
 	Fields: []Field{
@@ -186,9 +197,10 @@ var HOAContacts = &Collection{
 
 // ContentQueue holds posts drafted by agents, waiting for a person's approval.
 var ContentQueue = &Collection{
-	Path: "content-queue", Table: "content_queue", ResultKey: "contentQueue",
+	Path: "content-queue", Page: "content",
+	List: []string{"topic", "platform", "status", "scheduledFor"}, Table: "content_queue", ResultKey: "contentQueue",
 	Title: "Content queue", Singular: "post", Status: "status",
-	Summary: []string{"topic", "platform"}, ActivityType: "content",
+	Summary: []string{"topic", "platform"}, ActivityType: "content", Preview: "content",
 	Actions: reviewActions("pending"),
 	Fields: []Field{
 		{Name: "platform", Column: "platform", Label: "Platform", Kind: Text, Filter: true,
@@ -214,9 +226,11 @@ var ContentQueue = &Collection{
 
 // EngagementQueue holds community threads with a drafted reply, waiting for review.
 var EngagementQueue = &Collection{
-	Path: "engagement-queue", Table: "lg_engagement_queue", ResultKey: "engagementQueue",
+	Path: "engagement-queue", Page: "engagement",
+	List: []string{"postTitle", "community", "platform", "relevanceScore", "status"}, Table: "lg_engagement_queue", ResultKey: "engagementQueue",
 	Title: "Engagement queue", Singular: "engagement", Status: "status",
 	Summary: []string{"postTitle", "community", "platform"}, ActivityType: "engagement",
+	Preview: "draftResponse",
 	Actions: reviewActions("pending_review"),
 	Fields: []Field{
 		{Name: "platform", Column: "platform", Label: "Platform", Kind: Text, Required: true,
@@ -255,7 +269,8 @@ var EngagementQueue = &Collection{
 
 // CommunityAccounts are the forums and groups a campaign takes part in.
 var CommunityAccounts = &Collection{
-	Path: "community-accounts", Table: "lg_community_accounts", ResultKey: "communityAccounts",
+	Path: "community-accounts", Page: "communities",
+	List: []string{"communityName", "platform", "memberCount", "ourStatus", "postsMade"}, Table: "lg_community_accounts", ResultKey: "communityAccounts",
 	Title: "Community accounts", Singular: "community account", Status: "ourStatus",
 	Summary: []string{"communityName", "platform"}, ActivityType: "community",
 	Fields: []Field{
@@ -289,7 +304,8 @@ var CommunityAccounts = &Collection{
 
 // LinkedInProspects are people found on LinkedIn.
 var LinkedInProspects = &Collection{
-	Path: "linkedin-prospects", Table: "linkedin_prospects", ResultKey: "linkedinProspects",
+	Path: "linkedin-prospects", Page: "linkedin",
+	List: []string{"fullName", "title", "company", "connectionStatus", "leadScore"}, Table: "linkedin_prospects", ResultKey: "linkedinProspects",
 	Title: "LinkedIn prospects", Singular: "LinkedIn prospect", Status: "connectionStatus",
 	Summary: []string{"fullName", "title", "company"}, ActivityType: "prospect",
 	Fields: []Field{
@@ -313,7 +329,8 @@ var LinkedInProspects = &Collection{
 
 // EmailProspects are companies reached by email, such as management firms.
 var EmailProspects = &Collection{
-	Path: "email-prospects", Table: "email_prospects", ResultKey: "emailProspects",
+	Path: "email-prospects", Page: "prospects",
+	List: []string{"companyName", "contactName", "email", "stateCode", "status", "replyCount"}, Table: "email_prospects", ResultKey: "emailProspects",
 	Title: "Email prospects", Singular: "email prospect", Status: "status",
 	Summary: []string{"companyName", "contactName", "email"}, ActivityType: "prospect",
 	Fields: []Field{
@@ -344,7 +361,8 @@ var EmailProspects = &Collection{
 
 // QuoraQuestions are questions worth answering.
 var QuoraQuestions = &Collection{
-	Path: "quora-questions", Table: "quora_questions", ResultKey: "quoraQuestions",
+	Path: "quora-questions", Page: "quora",
+	List: []string{"questionText", "viewCount", "relevanceScore", "status"}, Table: "quora_questions", ResultKey: "quoraQuestions",
 	Title: "Quora questions", Singular: "Quora question", Status: "status",
 	Summary: []string{"questionText"}, ActivityType: "question",
 	Fields: []Field{
@@ -367,7 +385,8 @@ var QuoraQuestions = &Collection{
 
 // Webinars are events a campaign runs to meet leads.
 var Webinars = &Collection{
-	Path: "webinars", Table: "webinars", ResultKey: "webinars", Title: "Webinars",
+	Path: "webinars", Page: "webinars",
+	List: []string{"title", "scheduledFor", "platform", "totalRegistered", "status"}, Table: "webinars", ResultKey: "webinars", Title: "Webinars",
 	Singular: "webinar", Status: "status", Summary: []string{"title", "scheduledFor"},
 	ActivityType: "webinar",
 	Fields: []Field{
@@ -393,7 +412,8 @@ var Webinars = &Collection{
 
 // ReferralPartners are businesses that send a campaign referrals.
 var ReferralPartners = &Collection{
-	Path: "referral-partners", Table: "referral_partners", ResultKey: "referralPartners",
+	Path: "referral-partners", Page: "partners",
+	List: []string{"partnerName", "partnerType", "contactName", "status", "totalReferrals"}, Table: "referral_partners", ResultKey: "referralPartners",
 	Title: "Referral partners", Singular: "referral partner", Status: "status",
 	Summary: []string{"partnerName", "partnerType"}, ActivityType: "partner",
 	Fields: []Field{
@@ -426,6 +446,16 @@ var All = []*Collection{Leads, HOAContacts, ContentQueue, EngagementQueue, Commu
 func ByPath(path string) (*Collection, bool) {
 	for _, c := range All {
 		if c.Path == path {
+			return c, true
+		}
+	}
+	return nil, false
+}
+
+// ByPage returns the collection shown on the console page called page.
+func ByPage(page string) (*Collection, bool) {
+	for _, c := range All {
+		if c.Page == page {
 			return c, true
 		}
 	}

@@ -148,6 +148,38 @@ func (s *Store) Each(ctx context.Context, sc access.Scope, c *Collection, q Quer
 	return nil
 }
 
+// Distinct returns up to 50 values the field takes in the scope's campaign, in order, for
+// filters over free-text fields such as a status without a fixed list.
+func (s *Store) Distinct(ctx context.Context, sc access.Scope, c *Collection,
+	field string) ([]string, error) {
+	f, ok := c.Field(field)
+	if !ok {
+		return nil, fmt.Errorf("data: %s has no field %q", c.Path, field)
+	}
+	rows, err := s.db.R.QueryContext(ctx, "SELECT DISTINCT "+f.Column+" FROM "+c.Table+
+		" WHERE campaign_id = ? AND "+f.Column+" IS NOT NULL ORDER BY 1 LIMIT 50",
+		sc.CampaignID())
+	if err != nil {
+		return nil, fmt.Errorf("data: distinct %s.%s: %w", c.Path, field, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v any
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("data: distinct %s.%s: %w", c.Path, field, err)
+		}
+		val, err := f.fromSQL(v)
+		if err != nil {
+			return nil, err
+		}
+		if t := f.text(val); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out, rows.Err()
+}
+
 // Record returns one row of the scope's campaign; a row of any other campaign is ErrNotFound.
 func (s *Store) Record(ctx context.Context, sc access.Scope, c *Collection,
 	id string) (Record, error) {
@@ -179,6 +211,25 @@ func (s *Store) CreateRecord(ctx context.Context, sc access.Scope, c *Collection
 	if err := fs.Err(); err != nil {
 		return Record{}, err
 	}
+	return s.create(ctx, sc, c, vals)
+}
+
+// CreateRecordText is CreateRecord for fields given as text, as forms send them.
+func (s *Store) CreateRecordText(ctx context.Context, sc access.Scope, c *Collection,
+	in map[string]string) (Record, error) {
+	if err := sc.Require(access.RoleOperator); err != nil {
+		return Record{}, err
+	}
+	fs := derrors.Fields{}
+	vals := c.parse(in, true, fs, "")
+	if err := fs.Err(); err != nil {
+		return Record{}, err
+	}
+	return s.create(ctx, sc, c, vals)
+}
+
+func (s *Store) create(ctx context.Context, sc access.Scope, c *Collection,
+	vals Values) (Record, error) {
 	var rec Record
 	err := s.db.Tx(ctx, func(tx *database.Tx) error {
 		ins, err := c.prepareInsert(ctx, tx, false)
@@ -357,6 +408,25 @@ func (s *Store) UpdateRecord(ctx context.Context, sc access.Scope, c *Collection
 	if err := fs.Err(); err != nil {
 		return Record{}, err
 	}
+	return s.updateRecord(ctx, sc, c, id, patch)
+}
+
+// UpdateRecordText is UpdateRecord for fields given as text, as forms send them.
+func (s *Store) UpdateRecordText(ctx context.Context, sc access.Scope, c *Collection, id string,
+	in map[string]string) (Record, error) {
+	if err := sc.Require(access.RoleOperator); err != nil {
+		return Record{}, err
+	}
+	fs := derrors.Fields{}
+	patch := c.parse(in, false, fs, "")
+	if err := fs.Err(); err != nil {
+		return Record{}, err
+	}
+	return s.updateRecord(ctx, sc, c, id, patch)
+}
+
+func (s *Store) updateRecord(ctx context.Context, sc access.Scope, c *Collection, id string,
+	patch Values) (Record, error) {
 	var rec Record
 	err := s.db.Tx(ctx, func(tx *database.Tx) error {
 		var err error

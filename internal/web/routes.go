@@ -200,4 +200,5 @@ func (s *Server) register() {
 	page("POST", "/c/:slug/archive", s.campaignArchivePage, "campaign.archive")
 	page("POST", "/c/:slug/restore", s.campaignRestorePage, "campaign.restore")
 	page("POST", "/c/:slug/duplicate", s.campaignDuplicatePage, "campaign.duplicate")
+	s.registerDataPages(page)
 }

@@ -206,6 +206,15 @@
     });
   }
 
+  // The table's "select all" box ticks every row of the page for the bulk bar.
+  document.addEventListener('change', function (e) {
+    if (!e.target.matches('[data-select-all]')) return;
+    var table = e.target.closest('table');
+    table.querySelectorAll('input[name="ids"]').forEach(function (box) {
+      box.checked = e.target.checked;
+    });
+  });
+
   document.addEventListener('click', function (e) {
     var close = e.target.closest('[data-toast-close]');
     if (close) dismiss(close.closest('[data-toast]'));

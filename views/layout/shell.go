@@ -23,6 +23,9 @@ type Shell struct {
 	Active string
 	// Flash is a one-time message shown as a toast, e.g. after a redirect.
 	Flash *Toast
+	// DataPages are the campaign's data pages, between the dashboard and the settings:
+	// Key is the page's path below the campaign.
+	DataPages []NavItem
 }
 
 // NavCampaign is the campaign whose pages the side navigation links to.
@@ -55,10 +58,11 @@ func (s Shell) Nav() []NavItem {
 		return nil
 	}
 	base := "/c/" + url.PathEscape(s.Campaign.Slug)
-	return []NavItem{
-		{Key: "dashboard", Label: "Dashboard", Href: base},
-		{Key: "settings", Label: "Settings", Href: base + "/settings"},
+	nav := []NavItem{{Key: "dashboard", Label: "Dashboard", Href: base}}
+	for _, p := range s.DataPages {
+		nav = append(nav, NavItem{Key: p.Key, Label: p.Label, Href: base + "/" + p.Key})
 	}
+	return append(nav, NavItem{Key: "settings", Label: "Settings", Href: base + "/settings"})
 }
 
 func (s Shell) displayName() string {

@@ -1,0 +1,135 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/clawops/clawops/internal/testutil"
+)
+
+func TestDataPagesInTheBrowser(t *testing.T) {
+	s := testutil.NewServer(t, true)
+	ctx := testutil.Browser(t)
+	signIn(t, ctx, s.URL)
+	admin := s.AdminToken()
+
+	t.Run("filter and search the leads", func(t *testing.T) {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/c/hoa-fl-lead-gen/leads"),
+			chromedp.WaitVisible(byTestID("records-table")),
+			chromedp.SetValue(byTestID("filter-status"), "qualified"),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="filter-status"]')`+
+				`.dispatchEvent(new Event('change', {bubbles: true}))`),
+			chromedp.Poll[chromedp.Void](`location.search.includes('status=qualified')`),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		statuses, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('[data-testid="row-status"]')].map(s => s.value)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(statuses) == 0 {
+			t.Fatal("no qualified leads in the demo data")
+		}
+		for _, st := range statuses {
+			if st != "qualified" {
+				t.Errorf("filtered table shows a %q lead", st)
+			}
+		}
+		shot(t, ctx, "leads.png")
+
+		// Search as you type narrows the same table and keeps the filter in the address.
+		first, err := chromedp.Run(ctx, chromedp.Text(byTestID("record-link")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		word := strings.Fields(first)[0]
+		err = chromedp.Do(ctx,
+			chromedp.SendKeys(byTestID("records-search"), word),
+			chromedp.Poll[chromedp.Void](`location.search.includes('q=`+url.QueryEscape(word)+`')`),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('[data-testid="record-link"]')].map(a => a.textContent)`))
+		for _, n := range names {
+			if !strings.Contains(strings.ToLower(n), strings.ToLower(word)) {
+				t.Errorf("search for %q shows %q", word, n)
+			}
+		}
+		if loc := location(t, ctx); !strings.Contains(loc, "status=qualified") {
+			t.Errorf("the search lost the filter: %s", loc)
+		}
+	})
+
+	t.Run("change a status inline", func(t *testing.T) {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/c/hoa-fl-lead-gen/leads?status=new"),
+			chromedp.WaitVisible(byTestID("row-status")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+			`document.querySelector('[data-testid="record-row"]').dataset.id`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sel := `#row-` + id + ` [data-testid="row-status"]`
+		err = chromedp.Do(ctx,
+			chromedp.SetValue(chromedp.CSS(sel), "contacted"),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('`+sel+`')`+
+				`.dispatchEvent(new Event('change', {bubbles: true}))`),
+			chromedp.WaitVisible(byTestID("toast-success")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := s.Do("GET", "/api/leads/"+id, admin, nil)
+		if res.Status != http.StatusOK || res.JSON(t)["status"] != "contacted" {
+			t.Errorf("after the inline change: %d %s", res.Status, res.Body)
+		}
+	})
+
+	t.Run("bulk approve the pending content", func(t *testing.T) {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/c/hoa-fl-lead-gen/content?status=pending"),
+			chromedp.WaitVisible(byTestID("record-preview")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shot(t, ctx, "content-queue.png")
+		ids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('[data-testid="record-row"]')].map(r => r.dataset.id)`))
+		if err != nil || len(ids) == 0 {
+			t.Fatalf("pending posts: %v %v", ids, err)
+		}
+		err = chromedp.Do(ctx,
+			chromedp.Click(chromedp.CSS(`[data-select-all]`)),
+			chromedp.SetValue(byTestID("bulk-action"), "approve"),
+			chromedp.Click(byTestID("bulk-submit")),
+			chromedp.WaitVisible(byTestID("toast-success")),
+			chromedp.WaitVisible(byTestID("records-empty")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			res := s.Do("GET", "/api/content-queue/"+id, admin, nil)
+			if got := res.JSON(t)["status"]; got != "approved" {
+				t.Errorf("post %s is %v after the bulk approve", id, got)
+			}
+		}
+		if loc := location(t, ctx); !strings.Contains(loc, "status=pending") {
+			t.Errorf("the bulk change lost the filter: %s", loc)
+		}
+	})
+}

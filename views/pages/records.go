@@ -1,0 +1,168 @@
+package pages
+
+import (
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/clawops/clawops/views/layout"
+)
+
+// RecordsTableID is the region htmx replaces when filters, search, sort or page change.
+const RecordsTableID = "records-table"
+
+// RecordsPage is one collection of a campaign as a table: filters, search, sortable columns,
+// paging, inline status changes and bulk actions.
+type RecordsPage struct {
+	Shell    layout.Shell
+	Campaign CampaignHeader
+	Title    string
+	Singular string
+	// Base is the page's own address, /c/:slug/<page>.
+	Base string
+	// Query is the search text; Filters the selectable filters with their current values.
+	Query   string
+	Filters []RecordFilter
+	// Sort is the current sort parameter ("-score"), kept by the filter form.
+	Sort    string
+	Table   RecordsTable
+	CanEdit bool
+	// ExportURL downloads what the table shows, every page of it, as CSV.
+	ExportURL string
+	CSRFToken string
+}
+
+// RecordFilter is one filter drop-down.
+type RecordFilter struct {
+	Name, Label string
+	Options     []Option
+}
+
+// Option is one choice of a drop-down.
+type Option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// RecordsTable is the part of the page that htmx swaps.
+type RecordsTable struct {
+	Columns []RecordColumn
+	Rows    []RecordRow
+	// Total counts every row matching the filters, across pages.
+	Total int
+	// NextURL continues after the last row; FirstURL goes back to the start.
+	NextURL, FirstURL string
+	CanEdit           bool
+	// StatusOptions are the values of the status column, when they are fixed.
+	StatusOptions []string
+	StatusField   string
+	// BulkActions are the choices of the bulk action menu.
+	BulkActions []Option
+	BulkURL     string
+	// Return is where a bulk change comes back to: the table as it is now.
+	Return    string
+	CSRFToken string
+	Singular  string
+	Plural    string
+	// Preview shows the row's draft as it will read (content and engagement queues).
+	Preview bool
+}
+
+// RecordColumn is a table heading; SortURL orders by it.
+type RecordColumn struct {
+	Name, Label string
+	SortURL     templ.SafeURL
+	// Sorted is "asc" or "desc" for the column the table is ordered by.
+	Sorted string
+}
+
+// RecordRow is one record in the table.
+type RecordRow struct {
+	ID        string
+	Cells     []string
+	Status    string
+	DetailURL templ.SafeURL
+	// RowURL answers the row alone, for htmx swaps after a change.
+	SaveURL templ.SafeURL
+	// Steps are the workflow buttons the row's status allows.
+	Steps []RecordStep
+	// Preview is the draft text and where and when it goes out.
+	Preview     string
+	PreviewMeta string
+}
+
+// RecordStep is a workflow button: approve, reject, posted.
+type RecordStep struct {
+	Name, Label string
+	URL         templ.SafeURL
+}
+
+// RecordPage shows one record with every field as a form, its workflow steps and deletion.
+type RecordPage struct {
+	Shell    layout.Shell
+	Campaign CampaignHeader
+	Title    string
+	Singular string
+	ListURL  templ.SafeURL
+	Form     RecordForm
+	Steps    []RecordStep
+	// DeleteURL removes the record after the confirmation box is ticked.
+	DeleteURL templ.SafeURL
+	Meta      []Fact
+	CanEdit   bool
+	CSRFToken string
+}
+
+// Fact is a label and a value shown read-only.
+type Fact struct{ Label, Value string }
+
+// RecordForm is the create or edit form of a record.
+type RecordForm struct {
+	Action    templ.SafeURL
+	Fields    []FormField
+	Errors    map[string]string
+	Submit    string
+	CanEdit   bool
+	CSRFToken string
+	// New is set on the create form.
+	New bool
+}
+
+// FormField is one input of a record form.
+type FormField struct {
+	Name, Label, Value string
+	// Input is "text", "textarea", "number", "datetime", "select", "email".
+	Input    string
+	Options  []string
+	Required bool
+	Step     string
+}
+
+// Error is the problem with the field, if any.
+func (f RecordForm) Error(name string) string { return f.Errors[name] }
+
+// statusWords shows a status value as words: "pending_review" → "Pending review".
+func statusWords(s string) string {
+	s = strings.ReplaceAll(s, "_", " ")
+	if s == "" {
+		return "—"
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func stepClass(step string) string {
+	if step == "approve" {
+		return "btn-primary"
+	}
+	return "btn-secondary"
+}
+
+// inputType is the HTML input type of a form field. Times stay text inputs: they carry a UTC
+// offset, which datetime-local cannot.
+func inputType(input string) string {
+	switch input {
+	case "number", "email":
+		return input
+	}
+	return "text"
+}
