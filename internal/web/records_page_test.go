@@ -1,0 +1,203 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/clawops/clawops/internal/data"
+	"github.com/clawops/clawops/internal/testutil"
+)
+
+func TestDataPagesAnswerBothShapes(t *testing.T) {
+	s := testutil.NewServer(t, true)
+	admin := s.AdminToken()
+	b := signInAs(t, s, testutil.AdminEmail, testutil.AdminPassword)
+	for _, col := range data.All {
+		t.Run(col.Page, func(t *testing.T) {
+			res := s.Do("POST", "/api/campaigns/saas-cold-outreach/"+col.Path, admin,
+				dataSamples[col.Path])
+			if res.Status != http.StatusCreated {
+				t.Fatalf("create: %d %s", res.Status, res.Body)
+			}
+			id := res.JSON(t)["id"].(string)
+			base := "/c/saas-cold-outreach/" + col.Page
+
+			res2, full := b.do("GET", base, nil, false)
+			if res2.StatusCode != http.StatusOK || !strings.Contains(full, `data-testid="records-title"`) ||
+				!strings.Contains(full, id) {
+				t.Errorf("full page: %d, record shown %v", res2.StatusCode, strings.Contains(full, id))
+			}
+			if !strings.Contains(full, "<title>"+col.Title+" · SaaS Cold Outreach · ClawOps</title>") {
+				t.Error("the title does not name the page and the campaign")
+			}
+			res2, part := b.do("GET", base+"?q=sentinel", nil, true)
+			if res2.StatusCode != http.StatusOK || strings.Contains(part, "<html") ||
+				!strings.Contains(part, `id="records-table"`) || !strings.Contains(part, id) {
+				t.Errorf("partial: %d, whole page %v", res2.StatusCode, strings.Contains(part, "<html"))
+			}
+			if res2, _ := b.do("GET", base+"?q=nothing-matches-this", nil, true); res2.StatusCode != http.StatusOK {
+				t.Errorf("empty search: %d", res2.StatusCode)
+			}
+			for _, path := range []string{base + "/new", base + "/" + id} {
+				if res2, page := b.do("GET", path, nil, false); res2.StatusCode != http.StatusOK ||
+					!strings.Contains(page, `data-testid="record-form"`) {
+					t.Errorf("GET %s: %d", path, res2.StatusCode)
+				}
+			}
+			if res2, _ := b.do("GET", base+"?nope=1", nil, false); res2.StatusCode != http.StatusBadRequest {
+				t.Errorf("unknown filter: %d, want 400", res2.StatusCode)
+			}
+		})
+	}
+}
+
+func TestDataFormsWithoutJavaScript(t *testing.T) {
+	s := testutil.NewServer(t, true)
+	admin := s.AdminToken()
+	b := signInAs(t, s, testutil.AdminEmail, testutil.AdminPassword)
+	base := "/c/saas-cold-outreach/leads"
+
+	res, page := b.do("POST", base, url.Values{"name": {"Form Lead"}, "score": {"high"},
+		"email": {"form@example.com"}}, false)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, `data-testid="error-score"`) ||
+		!strings.Contains(page, `value="Form Lead"`) {
+		t.Fatalf("refused create: %d, error shown %v", res.StatusCode,
+			strings.Contains(page, `data-testid="error-score"`))
+	}
+	res, _ = b.do("POST", base, url.Values{"name": {"Form Lead"}, "score": {"40"},
+		"email": {"form@example.com"}, "status": {"new"}}, false)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	item := res.Header.Get("Location")
+	id := item[strings.LastIndex(item, "/")+1:]
+	lead := s.Do("GET", "/api/campaigns/saas-cold-outreach/leads/"+id, admin, nil).JSON(t)
+	if lead["name"] != "Form Lead" || lead["score"] != float64(40) {
+		t.Errorf("created %v", lead)
+	}
+
+	res, _ = b.do("POST", item, url.Values{"notes": {"Called twice"}, "status": {"contacted"}},
+		false)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("save: %d", res.StatusCode)
+	}
+	lead = s.Do("GET", "/api/campaigns/saas-cold-outreach/leads/"+id, admin, nil).JSON(t)
+	if lead["notes"] != "Called twice" || lead["status"] != "contacted" || lead["name"] != "Form Lead" {
+		t.Errorf("after save: %v", lead)
+	}
+
+	// An inline change from the table answers its row and a toast.
+	req := url.Values{"status": {"qualified"}, "return": {base + "?status=contacted"}}
+	hres, row := b.doHX("POST", item, req, "row-"+id)
+	if hres.StatusCode != http.StatusOK || !strings.Contains(row, `id="row-`+id+`"`) ||
+		!strings.Contains(row, `hx-swap-oob`) || strings.Contains(row, "<html") {
+		t.Errorf("inline change: %d %s", hres.StatusCode, row)
+	}
+
+	res, _ = b.do("POST", item+"/delete", url.Values{}, false)
+	if res.StatusCode != http.StatusSeeOther ||
+		s.Do("GET", "/api/campaigns/saas-cold-outreach/leads/"+id, admin, nil).Status != http.StatusOK {
+		t.Error("a delete without the confirmation box removed the lead")
+	}
+	res, _ = b.do("POST", base+"/bulk", url.Values{"ids": {id}, "action": {"status:dead"},
+		"return": {base + "?status=qualified"}}, false)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != base+"?status=qualified" {
+		t.Errorf("bulk: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if got := s.Do("GET", "/api/campaigns/saas-cold-outreach/leads/"+id, admin, nil).JSON(t)["status"]; got != "dead" {
+		t.Errorf("status after the bulk change = %v", got)
+	}
+	res, _ = b.do("POST", base+"/bulk", url.Values{"ids": {id}, "action": {"delete"},
+		"return": {"https://elsewhere.example/"}}, false)
+	if res.Header.Get("Location") != base {
+		t.Errorf("a foreign return address was followed: %q", res.Header.Get("Location"))
+	}
+	if s.Do("GET", "/api/campaigns/saas-cold-outreach/leads/"+id, admin, nil).Status != http.StatusOK {
+		t.Error("a bulk delete without confirmation removed the lead")
+	}
+	res, _ = b.do("POST", item+"/delete", url.Values{"confirm": {"yes"}}, false)
+	if res.StatusCode != http.StatusSeeOther ||
+		s.Do("GET", "/api/campaigns/saas-cold-outreach/leads/"+id, admin, nil).Status != http.StatusNotFound {
+		t.Error("the confirmed delete did not remove the lead")
+	}
+
+	post := s.Do("POST", "/api/campaigns/saas-cold-outreach/content-queue", admin,
+		map[string]any{"content": "Draft"}).JSON(t)["id"].(string)
+	res, _ = b.do("POST", "/c/saas-cold-outreach/content/"+post+"/approve", url.Values{}, false)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Errorf("approve: %d", res.StatusCode)
+	}
+	if got := s.Do("GET", "/api/content-queue/"+post, admin, nil, "X-Campaign-ID",
+		"saas-cold-outreach").JSON(t)["status"]; got != "approved" {
+		t.Errorf("after approve: %v", got)
+	}
+}
+
+func TestDataPagesIsolationAndRoles(t *testing.T) {
+	s := testutil.NewServer(t, true)
+	admin := s.AdminToken()
+	uid, _ := newMember(t, s, admin, "data-viewer@example.com")
+	s.Do("POST", "/api/campaigns/saas-cold-outreach/members", admin,
+		map[string]any{"userId": uid, "role": "viewer"})
+	b := signInAs(t, s, "data-viewer@example.com", "a long enough passphrase")
+	hoaLead := s.Do("POST", "/api/leads", admin, map[string]any{"name": "HOA secret"}).JSON(t)["id"].(string)
+
+	for _, path := range []string{"/c/hoa-fl-lead-gen/leads", "/c/hoa-fl-lead-gen/leads/" + hoaLead,
+		"/c/saas-cold-outreach/leads/" + hoaLead, "/c/hoa-fl-lead-gen/content/new"} {
+		if res, page := b.do("GET", path, nil, false); res.StatusCode != http.StatusNotFound ||
+			strings.Contains(page, "HOA secret") {
+			t.Errorf("GET %s: %d, want 404", path, res.StatusCode)
+		}
+	}
+	for _, path := range []string{"/c/hoa-fl-lead-gen/leads", "/c/hoa-fl-lead-gen/leads/" + hoaLead,
+		"/c/saas-cold-outreach/leads/" + hoaLead + "/delete", "/c/hoa-fl-lead-gen/leads/bulk"} {
+		res, _ := b.do("POST", path, url.Values{"name": {"x"}, "confirm": {"yes"},
+			"ids": {hoaLead}, "action": {"delete"}}, false)
+		// In the viewer's own campaign the role is refused first, whatever the id.
+		want := http.StatusNotFound
+		if strings.HasPrefix(path, "/c/saas-cold-outreach/") {
+			want = http.StatusForbidden
+		}
+		if res.StatusCode != want {
+			t.Errorf("POST %s: %d, want %d", path, res.StatusCode, want)
+		}
+	}
+	if s.Do("GET", "/api/leads/"+hoaLead, admin, nil).JSON(t)["name"] != "HOA secret" {
+		t.Error("the other campaign's lead changed")
+	}
+
+	_, page := b.do("GET", "/c/saas-cold-outreach/content", nil, false)
+	for _, marker := range []string{`data-testid="new-record"`, `data-testid="bulk-form"`,
+		`data-testid="row-status"`, `data-testid="step-approve"`} {
+		if strings.Contains(page, marker) {
+			t.Errorf("a viewer is offered %s", marker)
+		}
+	}
+	if res, _ := b.do("POST", "/c/saas-cold-outreach/leads", url.Values{"name": {"V"}}, false); res.StatusCode != http.StatusForbidden {
+		t.Errorf("viewer create: %d, want 403", res.StatusCode)
+	}
+	if res, _ := b.do("GET", "/c/saas-cold-outreach/leads/new", nil, false); res.StatusCode != http.StatusForbidden {
+		t.Errorf("viewer's create form: %d, want 403", res.StatusCode)
+	}
+}
+
+// doHX sends a form as htmx does, naming the element it will swap.
+func (b *session) doHX(method, path string, form url.Values, target string) (*http.Response, string) {
+	b.t.Helper()
+	form.Set("csrf_token", b.token)
+	req, _ := http.NewRequest(method, b.s.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("HX-Target", target)
+	req.Header.Set("X-CSRF-Token", b.token)
+	res, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return res, string(body)
+}
