@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clawops/clawops/internal/access"
@@ -32,6 +33,8 @@ type Store struct {
 	activity *activity.Store
 	broker   *event.Broker
 	now      func() time.Time
+	// jobs counts the imports running in the background.
+	jobs sync.WaitGroup
 }
 
 // NewStore returns a store over db; broker may be nil when nothing listens live.
@@ -288,7 +291,7 @@ func (s *Store) CreateRecords(ctx context.Context, sc access.Scope, c *Collectio
 	if err := fs.Err(); err != nil {
 		return BulkResult{}, err
 	}
-	res, err := s.insertMany(ctx, sc, c, vals, "")
+	res, err := s.insertMany(ctx, sc, c, vals, "", false)
 	if err != nil {
 		return BulkResult{}, fmt.Errorf("data: bulk create %s in %s: %w", c.Path,
 			sc.CampaignID(), err)
@@ -296,9 +299,10 @@ func (s *Store) CreateRecords(ctx context.Context, sc access.Scope, c *Collectio
 	return res, nil
 }
 
-// insertMany stores already validated rows in one transaction, skipping duplicates.
+// insertMany stores already validated rows in one transaction, skipping duplicates. Unless
+// quiet, the feed and live listeners hear of it.
 func (s *Store) insertMany(ctx context.Context, sc access.Scope, c *Collection, vals []Values,
-	runID string) (BulkResult, error) {
+	runID string, quiet bool) (BulkResult, error) {
 	var res BulkResult
 	err := s.db.Tx(ctx, func(tx *database.Tx) error {
 		ins, err := c.prepareInsert(ctx, tx, true)
@@ -318,7 +322,7 @@ func (s *Store) insertMany(ctx context.Context, sc access.Scope, c *Collection, 
 				res.Skipped++
 			}
 		}
-		if res.Created == 0 {
+		if res.Created == 0 || quiet {
 			return nil
 		}
 		s.changed(tx, sc, c, "created", "")

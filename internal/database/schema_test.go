@@ -19,7 +19,7 @@ var campaignTables = []string{
 	"campaign_members", "campaign_metrics", "campaign_activity", "agents", "schedules", "runs",
 	"run_logs", "leads", "hoa_contacts", "content_queue", "lg_engagement_queue",
 	"lg_community_accounts", "linkedin_prospects", "email_prospects", "quora_questions",
-	"webinars", "referral_partners",
+	"webinars", "referral_partners", "imports", "import_rejects",
 }
 
 func open(t *testing.T) *database.DB {
