@@ -3,10 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/clawops/clawops/migrations"
 )
 
 func runCmd(t *testing.T, args ...string) (string, error) {
@@ -20,8 +24,12 @@ func TestCommands(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "c.db")
 
+	files, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
 	out, err := runCmd(t, "migrate", "--db", db)
-	if err != nil || !strings.Contains(out, "applied 2 migration") {
+	if err != nil || !strings.Contains(out, fmt.Sprintf("applied %d migration", len(files))) {
 		t.Fatalf("migrate: %q, %v", out, err)
 	}
 	out, err = runCmd(t, "migrate", "--db", db)

@@ -40,6 +40,8 @@ type App struct {
 	Users  *auth.Store
 	Server *web.Server
 	broker *event.Broker
+	// records runs CSV imports in the background; Close waits for them.
+	records *data.Store
 }
 
 // Open opens and migrates the database, creates the default campaign and the first admin when
@@ -79,13 +81,17 @@ func build(ctx context.Context, cfg config.Config, db *database.DB, out io.Write
 			return nil, fmt.Errorf("app: load demo data: %w", err)
 		}
 	}
+	records := data.NewStore(db, act, broker)
+	if err := records.FailInterrupted(ctx); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
 	srv := web.New(web.Deps{
 		DB: db, Users: users, Campaigns: campaigns, Agents: agents, Schedules: schedules,
-		Activity: act, Data: data.NewStore(db, act, broker),
+		Activity: act, Data: records,
 		Audit: audit.NewStore(db), Metrics: metrics.NewStore(db, broker), Broker: broker,
 		SecureCookies: cfg.SecureCookies,
 	})
-	return &App{cfg: cfg, DB: db, Users: users, Server: srv, broker: broker}, nil
+	return &App{cfg: cfg, DB: db, Users: users, Server: srv, broker: broker, records: records}, nil
 }
 
 // ensureAdmin creates the first admin on a database without users. A generated password is
@@ -200,5 +206,8 @@ func (a *App) sweep(ctx context.Context, every time.Duration) {
 	}
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close lets running imports finish, then releases the database.
+func (a *App) Close() error {
+	a.records.WaitImports()
+	return a.DB.Close()
+}

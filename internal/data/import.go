@@ -125,6 +125,9 @@ func (s *Store) CreateImport(ctx context.Context, sc access.Scope, c *Collection
 	}
 	im.Headers = headers
 	im.Mapping, im.Unmapped = c.matchHeaders(headers, opts.Mapping)
+	if im.Unmapped == nil {
+		im.Unmapped = []string{}
+	}
 	if err := c.checkMapping(im.Mapping); err != nil {
 		os.Remove(path)
 		return Import{}, err
@@ -261,6 +264,14 @@ func normHeader(s string) string {
 var ignoredHeaders = map[string]bool{"id": true, "campaignid": true, "sourcerunid": true,
 	"createdat": true, "updatedat": true}
 
+// headerAliases are names that spreadsheets and other tools commonly give to a field; they
+// apply only where the collection has that field and no field already answers to the name.
+var headerAliases = map[string]string{
+	"fullname": "name", "contactname": "name", "emailaddress": "email", "mail": "email",
+	"phonenumber": "phone", "telephone": "phone", "tel": "phone", "mobile": "phone",
+	"organisation": "company", "organization": "company", "comments": "notes", "note": "notes",
+}
+
 // matchHeaders maps every header to a field by name, label or column, case and spacing
 // aside; given overrides win. It returns the mapping and the headers nothing matched.
 func (c *Collection) matchHeaders(headers []string,
@@ -269,6 +280,13 @@ func (c *Collection) matchHeaders(headers []string,
 	for _, f := range c.Fields {
 		for _, alias := range []string{f.Name, f.Label, f.Column} {
 			byKey[normHeader(alias)] = f.Name
+		}
+	}
+	for alias, name := range headerAliases {
+		if _, taken := byKey[alias]; !taken {
+			if _, ok := c.Field(name); ok {
+				byKey[alias] = name
+			}
 		}
 	}
 	mapping := map[string]string{}
@@ -683,9 +701,27 @@ func (s *Store) ExportRejects(ctx context.Context, sc access.Scope, id string, w
 }
 
 // FailInterrupted marks imports that a stopped server left unfinished as failed, so that
-// nobody waits for them; their files are gone with the restart's clean-up.
+// nobody waits for them, and removes their files. Jobs waiting for a mapping keep theirs.
 func (s *Store) FailInterrupted(ctx context.Context) error {
-	_, err := s.db.Exec(ctx, `
+	rows, err := s.db.R.QueryContext(ctx,
+		`SELECT id FROM imports WHERE status IN ('queued', 'running')`)
+	if err != nil {
+		return fmt.Errorf("data: fail interrupted imports: %w", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("data: fail interrupted imports: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		os.Remove(s.uploadPath(id))
+	}
+	_, err = s.db.Exec(ctx, `
 		UPDATE imports SET status = 'failed', updated_at = ?, finished_at = ?,
 			error = 'the server stopped during the import; rows of the saved batches were kept'
 		WHERE status IN ('queued', 'running')`,

@@ -148,8 +148,8 @@ func TestImportIsAllOrNothingUnlessAskedToKeepValidRows(t *testing.T) {
 func TestImportMatchesHeadersAndWaitsForAMapping(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	body := "id,Full Name,EMAIL, Company ,Favourite colour,createdAt\n" +
-		"x1,Ann,ann@example.com,Acme,blue,2020-01-01T00:00:00Z\n"
+	body := "id,Full Name,EMAIL, Company ,Favourite colour,Shoe size,createdAt\n" +
+		"x1,Ann,ann@example.com,Acme,blue,38,2020-01-01T00:00:00Z\n"
 	im, err := f.store.CreateImport(ctx, f.a, data.Leads, "people.csv",
 		strings.NewReader(body), data.ImportOptions{Start: true})
 	if err != nil {
@@ -158,17 +158,18 @@ func TestImportMatchesHeadersAndWaitsForAMapping(t *testing.T) {
 	if im.Status != data.ImportNeedsMapping {
 		t.Fatalf("status = %s", im.Status)
 	}
-	if diff := cmp.Diff([]string{"Full Name", "Favourite colour"}, im.Unmapped); diff != "" {
+	if diff := cmp.Diff([]string{"Favourite colour", "Shoe size"}, im.Unmapped); diff != "" {
 		t.Errorf("unmapped (-want +got):\n%s", diff)
 	}
-	if im.Mapping["EMAIL"] != "email" || im.Mapping["Company"] != "company" || im.Mapping["id"] != "" {
+	if im.Mapping["EMAIL"] != "email" || im.Mapping["Company"] != "company" ||
+		im.Mapping["id"] != "" || im.Mapping["Full Name"] != "name" {
 		t.Errorf("mapping = %v", im.Mapping)
 	}
-	_, err = f.store.BeginImport(ctx, f.a, im.ID, map[string]string{"Full Name": "name"}, false)
+	_, err = f.store.BeginImport(ctx, f.a, im.ID, map[string]string{"Shoe size": ""}, false)
 	if fs, ok := derrors.AsFields(err); !ok || fs["mapping.Favourite colour"] == "" {
 		t.Errorf("begin with a header left unmapped: %v", err)
 	}
-	_, err = f.store.BeginImport(ctx, f.a, im.ID, map[string]string{"Full Name": "name",
+	_, err = f.store.BeginImport(ctx, f.a, im.ID, map[string]string{"Shoe size": "",
 		"Favourite colour": "email"}, false)
 	if _, ok := derrors.AsFields(err); !ok {
 		t.Errorf("two headers onto one field: %v", err)
@@ -176,8 +177,8 @@ func TestImportMatchesHeadersAndWaitsForAMapping(t *testing.T) {
 	if _, err := f.store.BeginImport(ctx, f.b, im.ID, nil, false); !errors.Is(err, derrors.NotFound) {
 		t.Errorf("another campaign begins the import: %v", err)
 	}
-	if _, err := f.store.BeginImport(ctx, f.a, im.ID, map[string]string{"Full Name": "name",
-		"Favourite colour": ""}, false); err != nil {
+	if _, err := f.store.BeginImport(ctx, f.a, im.ID, map[string]string{"Shoe size": "",
+		"Favourite colour": "notes"}, false); err != nil {
 		t.Fatal(err)
 	}
 	f.store.WaitImports()
@@ -186,7 +187,8 @@ func TestImportMatchesHeadersAndWaitsForAMapping(t *testing.T) {
 		t.Fatalf("after the mapping: %+v", im)
 	}
 	recs, _, _ := f.store.Records(ctx, f.a, data.Leads, data.Query{})
-	if recs[0].Text("name") != "Ann" || recs[0].Text("company") != "Acme" || recs[0].ID == "x1" {
+	if recs[0].Text("name") != "Ann" || recs[0].Text("company") != "Acme" ||
+		recs[0].Text("notes") != "blue" || recs[0].ID == "x1" {
 		t.Errorf("imported %+v", recs[0].Values)
 	}
 	if _, err := f.store.BeginImport(ctx, f.a, im.ID, nil, false); !errors.Is(err, derrors.Conflict) {

@@ -1,12 +1,16 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clawops/clawops/internal/data"
 	"github.com/clawops/clawops/internal/testutil"
@@ -268,5 +272,94 @@ func TestDataBulkAndWorkflowOverHTTP(t *testing.T) {
 	audit := s.Do("GET", "/api/audit?action="+url.QueryEscape("content-queue.bulk"), w.admin, nil)
 	if !strings.Contains(string(audit.Body), w.aID) {
 		t.Errorf("the bulk change is not audited: %s", audit.Body)
+	}
+}
+
+// upload sends a CSV file as a multipart form with extra fields.
+func upload(t *testing.T, s *testutil.Server, path, token, body string,
+	fields map[string]string) testutil.Response {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("file", "people.csv")
+	io.WriteString(fw, body)
+	mw.Close()
+	return s.Do("POST", path, token, buf.Bytes(), "Content-Type", mw.FormDataContentType())
+}
+
+// waitImport polls an import until it ends.
+func waitImport(t *testing.T, s *testutil.Server, token, id string) map[string]any {
+	t.Helper()
+	for i := 0; i < 200; i++ {
+		im := s.Do("GET", "/api/imports/"+id, token, nil).JSON(t)
+		if im["status"] == "completed" || im["status"] == "failed" {
+			return im
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("import %s did not end", id)
+	return nil
+}
+
+func TestDataImportOverHTTP(t *testing.T) {
+	w := newDataWorld(t)
+	s := w.s
+	path := "/api/campaigns/" + w.aID + "/leads/import.csv"
+	body := "Name,Email,Score,Shoe size\nAnn,ann@example.com,10,38\nBob,bob@example.com,x,44\n"
+
+	res := upload(t, s, path, w.admin, body, nil)
+	if res.Status != http.StatusAccepted || res.JSON(t)["status"] != "needs_mapping" {
+		t.Fatalf("upload with an unknown column: %d %s", res.Status, res.Body)
+	}
+	id := res.JSON(t)["id"].(string)
+	if res := s.Do("GET", "/api/imports/"+id, w.bTok, nil); res.Status != http.StatusNotFound {
+		t.Errorf("another campaign's operator reads the import: %d", res.Status)
+	}
+	if res := s.Do("POST", "/api/imports/"+id+"/start", w.bTok, map[string]any{}); res.Status != http.StatusNotFound {
+		t.Errorf("another campaign's operator starts the import: %d", res.Status)
+	}
+	res = s.Do("POST", "/api/imports/"+id+"/start", w.admin, map[string]any{
+		"mapping": map[string]string{"Shoe size": ""}, "keepValid": true})
+	if res.Status != http.StatusAccepted {
+		t.Fatalf("start: %d %s", res.Status, res.Body)
+	}
+	im := waitImport(t, s, w.admin, id)
+	if im["status"] != "completed" || im["created"] != float64(1) || im["rejected"] != float64(1) {
+		t.Errorf("finished import = %v", im)
+	}
+	report := s.Do("GET", "/api/imports/"+id+"/rejected.csv", w.admin, nil)
+	if !strings.Contains(string(report.Body), "3,score must be a whole number,Bob") {
+		t.Errorf("rejected rows: %s", report.Body)
+	}
+
+	// The same file again, as text/csv on the legacy path, adds nothing new.
+	res = s.Do("POST", "/api/leads/import.csv?keepValid=true&mapping="+
+		url.QueryEscape(`{"Shoe size":""}`), w.admin, body, "Content-Type", "text/csv",
+		"X-Campaign-ID", w.aID)
+	if res.Status != http.StatusAccepted {
+		t.Fatalf("text/csv upload: %d %s", res.Status, res.Body)
+	}
+	im = waitImport(t, s, w.admin, res.JSON(t)["id"].(string))
+	if im["created"] != float64(0) || im["skipped"] != float64(1) {
+		t.Errorf("second import = %v", im)
+	}
+
+	if res := upload(t, s, path, w.viewerA, body, nil); res.Status != http.StatusForbidden {
+		t.Errorf("viewer import: %d, want 403", res.Status)
+	}
+	if res := upload(t, s, path, w.admin, "", nil); res.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(string(res.Body), `"file":"is empty`) {
+		t.Errorf("empty file: %d %s", res.Status, res.Body)
+	}
+	if res := s.Do("POST", path, w.admin, `{"a":1}`); res.Status != http.StatusBadRequest {
+		t.Errorf("JSON body: %d, want 400", res.Status)
+	}
+	big := strings.Repeat("name\n", (data.MaxImportBytes/5)+10)
+	if res := s.Do("POST", path, w.admin, big, "Content-Type", "text/csv"); res.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(string(res.Body), "at most 64 MiB") {
+		t.Errorf("oversize file: %d %.200s", res.Status, res.Body)
 	}
 }

@@ -55,6 +55,8 @@ func (s *Server) collectionRoutes(col *data.Collection, campaignPath bool) []rou
 			s.recordCreate(col), opIO{name + "Input", 201, name}),
 		r("GET", base+"/export.csv", "export", many+" as CSV, with the list's filters",
 			s.recordExport(col), opIO{"", 200, "CSV"}),
+		r("POST", base+"/import.csv", "import", "Import "+many+" from a CSV file, as a job",
+			s.recordImport(col), opIO{"CSVUpload", 202, "Import"}),
 		r("POST", base+"/bulk", "bulk", "Change or delete many "+many+" at once",
 			s.recordBulk(col), opIO{name + "Bulk", 200, "BulkOutcome"}),
 		r("GET", item, "get", "One "+one, s.recordGet(col), opIO{"", 200, name}),

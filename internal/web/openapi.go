@@ -56,6 +56,9 @@ var operations = map[string]opIO{
 	"user.disable":       {"", 204, ""},
 	"audit.list":         {"", 200, "AuditList"},
 	"openapi":            {"", 200, "OpenAPIDocument"},
+	"import.get":         {"", 200, "Import"},
+	"import.start":       {"ImportStart", 202, "Import"},
+	"import.rejects":     {"", 200, "CSV"},
 }
 
 var paramRE = regexp.MustCompile(`:([A-Za-z]+)`)
@@ -147,7 +150,11 @@ func operation(r route) map[string]any {
 	if len(params) > 0 {
 		op["parameters"] = params
 	}
-	if io.request != "" {
+	if io.request == "CSVUpload" {
+		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			"multipart/form-data": map[string]any{"schema": ref("CSVUpload")},
+			"text/csv":            map[string]any{"schema": map[string]any{"type": "string"}}}}
+	} else if io.request != "" {
 		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 			"application/json": map[string]any{"schema": ref(io.request)}}}
 	}

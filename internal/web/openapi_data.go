@@ -59,6 +59,25 @@ func dataSchemas() schema {
 		"BulkOutcome": obj(schema{"changed": integer(), "skipped": arrayOf(obj(
 			schema{"id": str(), "reason": str()}, "id", "reason"))}, "changed", "skipped"),
 	}
+	out["Import"] = obj(schema{"id": str(), "campaignId": str(), "collection": str(),
+		"status":   strEnum("needs_mapping", "queued", "running", "completed", "failed"),
+		"filename": str(), "headers": arrayOf(str()),
+		"mapping": schema{"type": "object", "additionalProperties": str(),
+			"description": "column → field name; \"\" ignores the column"},
+		"unmapped": arrayOf(str()), "keepValid": boolean(), "totalRows": integer(),
+		"processed": integer(), "created": integer(), "skipped": integer(),
+		"rejected": integer(), "error": str(), "createdBy": str(), "createdAt": dateTime(),
+		"updatedAt": dateTime(), "finishedAt": nullable(dateTime())})
+	out["ImportStart"] = obj(schema{"mapping": schema{"type": "object",
+		"additionalProperties": str()}, "keepValid": boolean()})
+	out["CSVUpload"] = obj(schema{
+		"file": schema{"type": "string", "contentMediaType": "text/csv",
+			"description": "UTF-8 CSV, a header line first, at most 64 MiB"},
+		"keepValid": schema{"type": "string", "enum": []string{"true", "false"},
+			"description": "import the valid rows even when others are rejected"},
+		"mapping": schema{"type": "string",
+			"description": "JSON object of column names to field names"},
+	}, "file")
 	for _, col := range data.All {
 		name := schemaName(col)
 		record := schema{"id": str(), "campaignId": str(), "sourceRunId": nullable(str()),

@@ -29,6 +29,7 @@ func (s *Server) registerDataPages(page func(method, path string, h echo.Handler
 		page("GET", base+"/new", s.recordNewPage(col), "")
 		page("POST", base, s.recordCreatePage(col), col.Path+".create")
 		page("POST", base+"/bulk", s.recordBulkPage(col), col.Path+".bulk")
+		s.registerImportPages(col, page)
 		page("GET", base+"/:id", s.recordPage(col), "")
 		page("POST", base+"/:id", s.recordSavePage(col), col.Path+".update")
 		page("POST", base+"/:id/delete", s.recordDeletePage(col), col.Path+".delete")

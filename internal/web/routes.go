@@ -122,6 +122,15 @@ func (s *Server) apiRoutes() []route {
 		{method: "GET", path: "/api/audit", action: "audit.list", admin: true,
 			summary: "The audit log, newest first", handler: s.auditList},
 
+		{method: "GET", path: "/api/imports/:id", action: "import.get",
+			summary: "A CSV import job and its progress", handler: s.importGet},
+		{method: "POST", path: "/api/imports/:id/start", action: "import.start",
+			summary: "Map the columns an import could not match and start it",
+			handler: s.importStart},
+		{method: "GET", path: "/api/imports/:id/rejected.csv", action: "import.rejects",
+			summary: "The rows an import rejected, with line numbers and reasons",
+			handler: s.importRejects},
+
 		{method: "GET", path: "/api/openapi.json", action: "openapi", public: true,
 			summary: "This API as an OpenAPI 3.1 document", handler: s.openAPI},
 	}
@@ -136,7 +145,9 @@ func (s *Server) register() {
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
 	e.Use(middleware.Recover())
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M"}))
+	// CSV uploads carry their own, larger limit.
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M",
+		Skipper: isUpload}))
 	e.Use(echo.WrapMiddleware(s.sessions.LoadAndSave))
 	e.Use(s.authenticate)
 

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -165,4 +166,59 @@ func inputType(input string) string {
 		return input
 	}
 	return "text"
+}
+
+// ImportProgressID is the progress region that polls while an import runs.
+const ImportProgressID = "import-progress"
+
+// ImportPage uploads a CSV file into a collection, or follows one upload's job.
+type ImportPage struct {
+	Shell    layout.Shell
+	Campaign CampaignHeader
+	Title    string
+	Singular string
+	ListURL  templ.SafeURL
+	// Action receives the upload form.
+	Action    templ.SafeURL
+	CSRFToken string
+	// Error is a problem with the uploaded file.
+	Error string
+	// Job is the import being followed; nil on the upload form.
+	Job *ImportJob
+}
+
+// ImportJob is an import's state as the page shows it.
+type ImportJob struct {
+	ID, Status, Filename, Error string
+	Percent                     int
+	Total, Processed            int
+	Created, Skipped, Rejected  int
+	Done, Failed                bool
+	// StatusURL answers the progress region alone, for polling.
+	StatusURL  templ.SafeURL
+	RejectsURL templ.SafeURL
+	ListURL    templ.SafeURL
+	// MapAction receives the mapping form of an import waiting for one.
+	MapAction templ.SafeURL
+	Unmapped  []string
+	// Fields are the choices for an unmapped column.
+	Fields    []Option
+	KeepValid bool
+	CSRFToken string
+	// MapErrors are problems with the submitted mapping, by column.
+	MapErrors map[string]string
+}
+
+func importStatusText(j ImportJob) string {
+	switch j.Status {
+	case "queued":
+		return "Waiting to start…"
+	case "running":
+		return fmt.Sprintf("Importing: %d of %d rows", j.Processed, j.Total)
+	case "completed":
+		return "Done"
+	case "failed":
+		return "Stopped: nothing more will be imported"
+	}
+	return j.Status
 }
