@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,10 +17,17 @@ import (
 	// Time zone rules ship inside the binary so that campaign timezones work on any machine.
 	_ "time/tzdata"
 
+	"github.com/clawops/clawops/internal/activity"
+	"github.com/clawops/clawops/internal/agent"
 	"github.com/clawops/clawops/internal/app"
 	"github.com/clawops/clawops/internal/auth"
+	"github.com/clawops/clawops/internal/campaign"
 	"github.com/clawops/clawops/internal/config"
 	"github.com/clawops/clawops/internal/database"
+	"github.com/clawops/clawops/internal/legacy"
+	"github.com/clawops/clawops/internal/metrics"
+	"github.com/clawops/clawops/internal/schedule"
+	"github.com/clawops/clawops/internal/seed"
 )
 
 const usage = `Usage: clawops <command> [flags]
@@ -29,6 +37,9 @@ Commands:
   migrate        apply pending database migrations and exit
   user add       create a user
   backup PATH    write a consistent copy of the database to PATH
+  import-legacy PATH
+                 import a database of the original ClawOps console and print what
+                 was imported and skipped (--json prints the report as JSON)
 
 Run "clawops <command> -h" for the flags of a command.
 `
@@ -60,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return userAdd(ctx, args[1:], stdout, stderr)
 	case "backup":
 		return backup(ctx, args, stdout, stderr)
+	case "import-legacy":
+		return importLegacy(ctx, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -174,6 +187,50 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "backed up %s to %s\n", path, fs.Arg(0))
 	return nil
+}
+
+// importLegacy imports a database of the original console into the database, migrating and
+// seeding it first, so that a fresh install can start from an import.
+func importLegacy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var asJSON bool
+	fs, path, err := dbFlags("import-legacy", args, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
+	})
+	if err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("import-legacy needs exactly one path: the original console's database")
+	}
+	db, err := database.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	act := activity.NewStore(db, nil)
+	if err := seed.Defaults(ctx, db, campaign.NewStore(db, act), agent.NewStore(db, act),
+		schedule.NewStore(db, act)); err != nil {
+		return err
+	}
+	rep, err := legacy.New(db, metrics.NewStore(db, nil)).Import(ctx, fs.Arg(0))
+	if rep != nil {
+		if perr := printReport(stdout, rep, asJSON); perr != nil {
+			return errors.Join(err, perr)
+		}
+	}
+	return err
+}
+
+func printReport(w io.Writer, rep *legacy.Report, asJSON bool) error {
+	if !asJSON {
+		return rep.WriteText(w)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rep)
 }
 
 func orEnv(name, def string) string {

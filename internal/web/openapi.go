@@ -59,6 +59,7 @@ var operations = map[string]opIO{
 	"import.get":         {"", 200, "Import"},
 	"import.start":       {"ImportStart", 202, "Import"},
 	"import.rejects":     {"", 200, "CSV"},
+	"legacy.import":      {"LegacyImport", 200, "LegacyImportReport"},
 }
 
 var paramRE = regexp.MustCompile(`:([A-Za-z]+)`)
@@ -150,7 +151,11 @@ func operation(r route) map[string]any {
 	if len(params) > 0 {
 		op["parameters"] = params
 	}
-	if io.request == "CSVUpload" {
+	if io.request == "LegacyImport" {
+		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			"application/json":    map[string]any{"schema": ref("LegacyImportPath")},
+			"multipart/form-data": map[string]any{"schema": ref("LegacyImportUpload")}}}
+	} else if io.request == "CSVUpload" {
 		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 			"multipart/form-data": map[string]any{"schema": ref("CSVUpload")},
 			"text/csv":            map[string]any{"schema": map[string]any{"type": "string"}}}}

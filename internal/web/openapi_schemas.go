@@ -161,5 +161,51 @@ func schemas() schema {
 	for k, v := range dataSchemas() {
 		out[k] = v
 	}
+	for k, v := range legacySchemas() {
+		out[k] = v
+	}
 	return out
+}
+
+// legacySchemas describe the import of a database of the original console.
+func legacySchemas() schema {
+	counts := schema{"read": integer(), "imported": integer(), "merged": integer(),
+		"existing": integer(), "skipped": integer()}
+	with := func(extra schema) schema {
+		out := schema{}
+		for k, v := range counts {
+			out[k] = v
+		}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return obj(out)
+	}
+	return schema{
+		"LegacyImportPath": obj(schema{"path": schema{"type": "string",
+			"description": "absolute path of the original console's database file on the " +
+				"server's disk; it is opened read-only and never changed"}}, "path"),
+		"LegacyImportUpload": obj(schema{"file": schema{
+			"description": "the original console's database file; uploads are held to the " +
+				"API's 1 MiB body limit for now, so import larger files by path",
+			"type": "string", "contentMediaType": "application/vnd.sqlite3"}}, "file"),
+		"LegacyImportReport": obj(schema{
+			"source": str(), "installation": str(), "startedAt": dateTime(),
+			"finishedAt": dateTime(),
+			"campaigns": arrayOf(obj(schema{"sourceId": str(), "campaignId": str(),
+				"slug": str(), "status": str(),
+				"outcome": strEnum("imported", "merged", "existing")})),
+			"tables": arrayOf(with(schema{"table": str(), "target": str(),
+				"campaigns": arrayOf(with(schema{"sourceCampaignId": nullable(str()),
+					"campaignId": str()})),
+				"droppedColumns": arrayOf(str()), "note": str()})),
+			"totals": with(schema{}),
+			"problems": arrayOf(obj(schema{"table": str(), "sourceId": str(),
+				"outcome": strEnum("imported", "merged", "skipped"), "message": str()})),
+			"notes": arrayOf(str()),
+			"metrics": arrayOf(obj(schema{"campaignId": str(),
+				"from": schema{"type": "string", "format": "date"},
+				"to":   schema{"type": "string", "format": "date"}})),
+		}),
+	}
 }

@@ -121,6 +121,9 @@ func (s *Server) apiRoutes() []route {
 			summary: "Disable a user; their tokens stop working at once", handler: s.userDisable},
 		{method: "GET", path: "/api/audit", action: "audit.list", admin: true,
 			summary: "The audit log, newest first", handler: s.auditList},
+		{method: "POST", path: "/api/import/legacy", action: "legacy.import", admin: true,
+			summary: "Import a database of the original console; answers what came over",
+			handler: s.legacyImport},
 
 		{method: "GET", path: "/api/imports/:id", action: "import.get",
 			summary: "A CSV import job and its progress", handler: s.importGet},
