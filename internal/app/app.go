@@ -40,8 +40,9 @@ type App struct {
 	Users  *auth.Store
 	Server *web.Server
 	broker *event.Broker
-	// records runs CSV imports in the background; Close waits for them.
-	records *data.Store
+	// Data keeps the campaigns' records and runs CSV imports in the background; Close
+	// waits for them.
+	Data *data.Store
 }
 
 // Open opens and migrates the database, creates the default campaign and the first admin when
@@ -91,7 +92,7 @@ func build(ctx context.Context, cfg config.Config, db *database.DB, out io.Write
 		Audit: audit.NewStore(db), Metrics: metrics.NewStore(db, broker), Broker: broker,
 		SecureCookies: cfg.SecureCookies,
 	})
-	return &App{cfg: cfg, DB: db, Users: users, Server: srv, broker: broker, records: records}, nil
+	return &App{cfg: cfg, DB: db, Users: users, Server: srv, broker: broker, Data: records}, nil
 }
 
 // ensureAdmin creates the first admin on a database without users. A generated password is
@@ -208,6 +209,6 @@ func (a *App) sweep(ctx context.Context, every time.Duration) {
 
 // Close lets running imports finish, then releases the database.
 func (a *App) Close() error {
-	a.records.WaitImports()
+	a.Data.WaitImports()
 	return a.DB.Close()
 }

@@ -122,7 +122,9 @@ func (k sortKey) nullable() bool {
 	return k.field != nil && (k.field.Kind == Time || k.field.Nullable)
 }
 
-func textual(k Kind) bool { return k == Text || k == LongText || k == Email || k == Enum }
+// textual kinds sort without regard to case. Enum values are a fixed list written one way,
+// so they sort as they are and their indexes need no collation.
+func textual(k Kind) bool { return k == Text || k == LongText || k == Email }
 
 // selectList is the column list of every read.
 func (c *Collection) selectList() string {
@@ -137,7 +139,7 @@ func (c *Collection) selectList() string {
 
 // where builds the conditions of q after the campaign filter. Every statement starts with
 // campaign_id = ?: a query can only ever narrow one campaign's rows.
-func (c *Collection) where(campaignID string, q Query) (string, []any) {
+func (c *Collection) where(campaignID string, q Query, plan searchPlan) (string, []any) {
 	var b strings.Builder
 	args := []any{campaignID}
 	b.WriteString(" WHERE campaign_id = ?")
@@ -162,24 +164,9 @@ func (c *Collection) where(campaignID string, q Query) (string, []any) {
 		b.WriteString(" AND created_at < ?")
 		args = append(args, database.FormatTime(q.To))
 	}
-	for _, word := range strings.Fields(q.Search) {
-		var ors []string
-		pattern := "%" + escapeLike(word) + "%"
-		for _, f := range c.Fields {
-			if f.Search {
-				ors = append(ors, f.Column+` LIKE ? ESCAPE '\'`)
-				args = append(args, pattern)
-			}
-		}
-		if len(ors) > 0 {
-			b.WriteString(" AND (" + strings.Join(ors, " OR ") + ")")
-		}
-	}
-	return b.String(), args
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+	cond, condArgs := plan.condition(c, campaignID)
+	b.WriteString(cond)
+	return b.String(), append(args, condArgs...)
 }
 
 // order returns the ORDER BY clause of q and the keyset condition that continues after the
@@ -222,9 +209,9 @@ func (c *Collection) order(q Query) (clause, after string, args []any, err error
 		if err != nil {
 			return "", "", nil, err
 		}
-		after = " AND (" + k.expr() + " " + cmp + " ? OR (" + k.expr() + " = ? AND id " + cmp +
-			" ?))"
-		args = []any{v, v, id}
+		// A row value lets SQLite seek straight to the cursor in the sort index.
+		after = " AND (" + k.expr() + ", id) " + cmp + " (?, ?)"
+		args = []any{v, id}
 	}
 	return clause, after, args, nil
 }

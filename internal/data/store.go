@@ -75,7 +75,11 @@ func (c *Collection) scan(r rowScanner) (Record, error) {
 // next page ("" on the last).
 func (s *Store) Records(ctx context.Context, sc access.Scope, c *Collection,
 	q Query) ([]Record, string, error) {
-	where, args := c.where(sc.CampaignID(), q)
+	plan, err := s.planSearch(ctx, c, sc.CampaignID(), q)
+	if err != nil {
+		return nil, "", err
+	}
+	where, args := c.where(sc.CampaignID(), q, plan)
 	order, after, afterArgs, err := c.order(q)
 	if err != nil {
 		return nil, "", err
@@ -110,22 +114,48 @@ func (s *Store) Records(ctx context.Context, sc access.Scope, c *Collection,
 	return out, next, nil
 }
 
-// Count returns how many rows of the campaign match q's filters and search.
-func (s *Store) Count(ctx context.Context, sc access.Scope, c *Collection, q Query) (int, error) {
-	where, args := c.where(sc.CampaignID(), q)
-	var n int
-	err := s.db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+c.Table+where, args...).Scan(&n)
+// Tally is how many rows a listing holds: N, or more than N when More is set.
+type Tally struct {
+	N    int
+	More bool
+}
+
+// walkCountLimit caps counting a search whose words are common: its rows are found by
+// testing each row in turn, and past five hundred matches the exact number is not worth the
+// wait.
+const walkCountLimit = 500
+
+// Count says how many rows of the campaign match q's filters and search, counting no further
+// than limit (less for a search of common words), which keeps it cheap on large campaigns.
+func (s *Store) Count(ctx context.Context, sc access.Scope, c *Collection, q Query,
+	limit int) (Tally, error) {
+	plan, err := s.planSearch(ctx, c, sc.CampaignID(), q)
 	if err != nil {
-		return 0, fmt.Errorf("data: count %s of %s: %w", c.Path, sc.CampaignID(), err)
+		return Tally{}, err
 	}
-	return n, nil
+	if plan.mode == searchWalk {
+		limit = min(limit, walkCountLimit)
+	}
+	where, args := c.where(sc.CampaignID(), q, plan)
+	n, err := s.cappedCount(ctx, "SELECT 1 FROM "+c.Table+where, limit, args...)
+	if err != nil {
+		return Tally{}, fmt.Errorf("data: count %s of %s: %w", c.Path, sc.CampaignID(), err)
+	}
+	if n > limit {
+		return Tally{N: limit, More: true}, nil
+	}
+	return Tally{N: n}, nil
 }
 
 // Each calls fn for every row that q selects, in q's order, without holding them all in
 // memory. It stops at the first error fn returns.
 func (s *Store) Each(ctx context.Context, sc access.Scope, c *Collection, q Query,
 	fn func(Record) error) error {
-	where, args := c.where(sc.CampaignID(), q)
+	plan, err := s.planSearch(ctx, c, sc.CampaignID(), q)
+	if err != nil {
+		return err
+	}
+	where, args := c.where(sc.CampaignID(), q, plan)
 	order, _, _, err := c.order(Query{Sort: q.Sort, Desc: q.Desc})
 	if err != nil {
 		return err
@@ -245,6 +275,11 @@ func (s *Store) create(ctx context.Context, sc access.Scope, c *Collection,
 		if err != nil {
 			return err
 		}
+		if created {
+			if err := c.index(ctx, tx, sc.CampaignID(), []Record{rec}); err != nil {
+				return err
+			}
+		}
 		if !created {
 			return ErrDuplicate
 		}
@@ -311,16 +346,20 @@ func (s *Store) insertMany(ctx context.Context, sc access.Scope, c *Collection, 
 		}
 		defer ins.Close()
 		now := s.now()
+		added := make([]Record, 0, len(vals))
 		for _, v := range vals {
-			created, err := c.insert(ctx, ins, c.newRecord(sc.CampaignID(), runID, v, now))
+			r := c.newRecord(sc.CampaignID(), runID, v, now)
+			created, err := c.insert(ctx, ins, r)
 			if err != nil {
 				return err
 			}
 			if created {
-				res.Created++
-			} else {
-				res.Skipped++
+				added = append(added, r)
 			}
+		}
+		res.Created, res.Skipped = len(added), len(vals)-len(added)
+		if err := c.index(ctx, tx, sc.CampaignID(), added); err != nil {
+			return err
 		}
 		if res.Created == 0 || quiet {
 			return nil

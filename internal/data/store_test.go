@@ -197,8 +197,8 @@ func TestValidationNamesTheField(t *testing.T) {
 		})
 	}
 	for _, col := range data.All {
-		if n, _ := f.store.Count(ctx, f.a, col, data.Query{}); n != 0 {
-			t.Errorf("%s holds %d rows after refused creates", col.Path, n)
+		if n, _ := f.store.Count(ctx, f.a, col, data.Query{}, 100); n.N != 0 {
+			t.Errorf("%s holds %d rows after refused creates", col.Path, n.N)
 		}
 	}
 }
@@ -300,8 +300,8 @@ func TestBulkCreateIsAllOrNothing(t *testing.T) {
 	if !ok || fs["[1].score"] == "" {
 		t.Fatalf("err = %v, want [1].score named", err)
 	}
-	if n, _ := f.store.Count(ctx, f.a, data.Leads, data.Query{}); n != 0 {
-		t.Errorf("%d leads stored from a refused batch", n)
+	if n, _ := f.store.Count(ctx, f.a, data.Leads, data.Query{}, 100); n.N != 0 {
+		t.Errorf("%d leads stored from a refused batch", n.N)
 	}
 }
 
@@ -459,48 +459,77 @@ func TestFiltersAndSearch(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	items := []data.Input{
-		input(t, map[string]any{"name": "Maria Lopez", "company": "Palm Management",
+		input(t, map[string]any{"name": "María López", "company": "Palm Management",
 			"status": "qualified"}),
 		input(t, map[string]any{"name": "Mario Rossi", "company": "Oak Partners",
-			"status": "new"}),
+			"email": "m.rossi@oak.example", "status": "new"}),
 		input(t, map[string]any{"name": "100% sure", "notes": "under_score", "status": "dead"}),
 	}
 	if _, err := f.store.CreateRecords(ctx, f.a, data.Leads, items); err != nil {
+		t.Fatal(err)
+	}
+	// The other campaign's rows share the words but never show up.
+	if _, err := f.store.CreateRecords(ctx, f.b, data.Leads, []data.Input{
+		input(t, map[string]any{"name": "Mario Bianchi", "company": "Palm Partners"}),
+	}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		query string
 		want  []string
 	}{
-		{"q=mari", []string{"Maria Lopez", "Mario Rossi"}},
-		{"q=mari+palm", []string{"Maria Lopez"}},
+		{"q=mari", []string{"Mario Rossi", "María López"}},
+		{"q=MARI+palm", []string{"María López"}},
+		{"q=lopez", []string{"María López"}},
+		{"q=l%C3%B3pez", []string{"María López"}},
+		// Words match from their start, not from their middle.
+		{"q=ari", nil},
 		{"q=100%25", []string{"100% sure"}},
-		{"q=o_r", nil},
 		{"q=under_score", []string{"100% sure"}},
+		{"q=score", []string{"100% sure"}},
+		{"q=rossi%40oak", []string{"Mario Rossi"}},
+		{"q=m.rossi%40oak.example", []string{"Mario Rossi"}},
+		{"q=%25%25", []string{"100% sure", "Mario Rossi", "María López"}},
 		{"status=new,dead", []string{"100% sure", "Mario Rossi"}},
 		{"status=qualified&q=rossi", nil},
 		{"company=Oak+Partners", []string{"Mario Rossi"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.query, func(t *testing.T) {
-			v, _ := url.ParseQuery(tt.query)
-			q, err := data.Leads.ParseQuery(v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs, _, err := f.store.Records(ctx, f.a, data.Leads, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, r := range recs {
-				got = append(got, r.Text("name"))
-			}
-			slices.Sort(got)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
+	plans := []struct {
+		name        string
+		small, hits int
+	}{
+		{"every row", 20_000, 1000},
+		{"index", 0, 1000},
+		{"walk", 0, 0},
+	}
+	for _, p := range plans {
+		restore := data.SetSearchThresholds(p.small, p.hits)
+		for _, tt := range tests {
+			t.Run(p.name+"/"+tt.query, func(t *testing.T) {
+				v, _ := url.ParseQuery(tt.query)
+				q, err := data.Leads.ParseQuery(v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				recs, _, err := f.store.Records(ctx, f.a, data.Leads, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, r := range recs {
+					got = append(got, r.Text("name"))
+				}
+				slices.Sort(got)
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("(-want +got):\n%s", diff)
+				}
+				if n, err := f.store.Count(ctx, f.a, data.Leads, q, 100); err != nil ||
+					n.N != len(tt.want) || n.More {
+					t.Errorf("count = %d, %v; want %d", n.N, err, len(tt.want))
+				}
+			})
+		}
+		restore()
 	}
 	for _, bad := range []string{"nope=1", "status=hot", "sort=rawData", "sort=nope", "from=soon",
 		"notes=x"} {

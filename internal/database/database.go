@@ -43,7 +43,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		}
 	}
 	v := newVersions()
-	w := sql.OpenDB(writerConnector{drv: &sqlite3.SQLiteDriver{ConnectHook: v.hook},
+	hook := func(c *sqlite3.SQLiteConn) error {
+		if err := registerFunctions(c); err != nil {
+			return err
+		}
+		return v.hook(c)
+	}
+	w := sql.OpenDB(writerConnector{drv: &sqlite3.SQLiteDriver{ConnectHook: hook},
 		dsn: dsn(path, false)})
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)

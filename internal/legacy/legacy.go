@@ -164,7 +164,7 @@ func (r *run) steps(ctx context.Context) error {
 	steps := []func(context.Context) error{
 		r.importCampaigns, r.importUsers, r.importAgents, r.importCampaignAgents,
 		r.importSchedules, r.importRuns, r.importRecords, r.importMetrics,
-		r.importActivity, r.importAudit, r.listRest, r.recompute,
+		r.importActivity, r.importAudit, r.listRest, r.index, r.recompute,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/clawops/clawops/internal/auth"
 	"github.com/clawops/clawops/internal/campaign"
+	"github.com/clawops/clawops/internal/data"
 )
 
 // Campaign ids of the fixture.
@@ -35,6 +36,7 @@ func TestImportFixture(t *testing.T) {
 	})
 	t.Run("every row lands", func(t *testing.T) { checkOutcomes(t, rep) })
 	t.Run("rows are in their campaigns", func(t *testing.T) { checkPlacement(t, tg) })
+	t.Run("records can be searched", func(t *testing.T) { checkSearchable(t, tg) })
 	t.Run("archived campaign stays archived", func(t *testing.T) { checkArchived(t, tg) })
 	t.Run("users sign in and are rehashed", func(t *testing.T) { checkSignIn(t, tg) })
 	t.Run("viewer sees every imported campaign", func(t *testing.T) { checkViewer(t, tg) })
@@ -141,6 +143,19 @@ func checkPlacement(t *testing.T, tg target) {
 		if got := tg.count(t, tt.table, "campaign_id = ?", tt.campaign); got != tt.want {
 			t.Errorf("%s of %s = %d, want %d", tt.table, tt.campaign, got, tt.want)
 		}
+	}
+}
+
+func checkSearchable(t *testing.T, tg target) {
+	for _, col := range data.All {
+		missing := tg.count(t, col.Table, `NOT EXISTS (SELECT 1 FROM search_docs d
+			WHERE d.collection = ? AND d.record_id = `+col.Table+`.id)`, col.Path)
+		if missing != 0 {
+			t.Errorf("%d imported %s are missing from the search index", missing, col.Path)
+		}
+	}
+	if n := tg.count(t, "search_docs", "collection = 'leads'"); n != 250 {
+		t.Errorf("search index holds %d leads, want the 250 imported", n)
 	}
 }
 

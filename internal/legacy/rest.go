@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/clawops/clawops/internal/access"
+	"github.com/clawops/clawops/internal/data"
+	"github.com/clawops/clawops/internal/database"
 	"github.com/clawops/clawops/internal/metrics"
 )
 
@@ -44,6 +46,22 @@ func restNote(table string) string {
 	}
 	return "ClawOps has no counterpart, or it is a {slug}_ table of a campaign the source " +
 		"does not have"
+}
+
+// index adds the imported records of every campaign to the search index.
+func (r *run) index(ctx context.Context) error {
+	ids := []string{r.def.id}
+	for _, c := range r.campaigns {
+		ids = append(ids, c.id)
+	}
+	slices.Sort(ids)
+	for _, id := range slices.Compact(ids) {
+		err := r.db.Tx(ctx, func(tx *database.Tx) error { return data.IndexNew(ctx, tx, id) })
+		if err != nil {
+			return fmt.Errorf("legacy: %w", err)
+		}
+	}
+	return nil
 }
 
 // recompute rebuilds the daily metrics of each campaign over its imported history, a month

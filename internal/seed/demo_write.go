@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/clawops/clawops/internal/data"
 	"github.com/clawops/clawops/internal/database"
 )
 
@@ -95,10 +96,20 @@ func writeDemo(ctx context.Context, tx *database.Tx, h *history) error {
 	steps := []func(context.Context, *database.Tx, *history) error{
 		insertRuns, insertLeads, insertContacts, insertContent, insertEngagement,
 		insertProspects, insertActivity, insertMetrics, updateAgents, updateSchedules,
-		backdateSetup, markLoaded,
+		backdateSetup, indexSearch, markLoaded,
 	}
 	for _, step := range steps {
 		if err := step(ctx, tx, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexSearch adds the demo records to the search index.
+func indexSearch(ctx context.Context, tx *database.Tx, h *history) error {
+	for _, f := range h.fleets {
+		if err := data.IndexNew(ctx, tx, f.campaignID); err != nil {
 			return err
 		}
 	}

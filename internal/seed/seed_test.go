@@ -19,6 +19,7 @@ import (
 	"github.com/clawops/clawops/internal/activity"
 	"github.com/clawops/clawops/internal/agent"
 	"github.com/clawops/clawops/internal/campaign"
+	"github.com/clawops/clawops/internal/data"
 	"github.com/clawops/clawops/internal/database"
 	"github.com/clawops/clawops/internal/metrics"
 	"github.com/clawops/clawops/internal/schedule"
@@ -321,6 +322,13 @@ func TestDemo(t *testing.T) {
 	}
 	if paused == 0 {
 		t.Error("no demo campaign is paused")
+	}
+	for _, col := range data.All {
+		if n := count(t, s.db, `SELECT COUNT(*) FROM `+col.Table+` t WHERE NOT EXISTS
+			(SELECT 1 FROM search_docs d WHERE d.collection = ? AND d.record_id = t.id)`,
+			col.Path); n != 0 {
+			t.Errorf("%d demo %s are missing from the search index", n, col.Path)
+		}
 	}
 	if n := count(t, s.db, `SELECT COUNT(*) FROM schedules WHERE enabled = 1`); n == 0 {
 		t.Error("the demo has no enabled schedule")

@@ -24,6 +24,17 @@ import (
 
 const benchCampaigns = 1000
 
+// benchDirs are the folders of the benchmark databases, removed when the benchmarks end.
+var benchDirs []string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, dir := range benchDirs {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
 var (
 	benchOnce   sync.Once
 	benchServer *testutil.Server
@@ -38,6 +49,7 @@ func loadServer(b *testing.B) *testutil.Server {
 		if err != nil {
 			b.Fatal(err)
 		}
+		benchDirs = append(benchDirs, dir)
 		// The server outlives each benchmark; the process exit ends it.
 		benchServer, err = testutil.Start(filepath.Join(dir, "bench.db"), false)
 		if err != nil {
@@ -179,6 +191,7 @@ func pageSetup(b *testing.B) *testutil.Server {
 		if err != nil {
 			b.Fatal(err)
 		}
+		benchDirs = append(benchDirs, dir)
 		pageServer, err = testutil.Start(filepath.Join(dir, "pages.db"), true)
 		if err != nil {
 			b.Fatal(err)

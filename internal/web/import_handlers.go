@@ -18,12 +18,13 @@ import (
 	"github.com/clawops/clawops/internal/derrors"
 )
 
-// isUpload reports whether a request carries a CSV file, which may be far larger than the
-// 1 MiB every other body is held to.
+// isUpload reports whether a request carries a file to import — a CSV file or a database of
+// the original console — which may be far larger than the 1 MiB every other body is held to.
 func isUpload(c echo.Context) bool {
 	p := c.Request().URL.Path
 	return c.Request().Method == http.MethodPost &&
-		(strings.HasSuffix(p, "/import.csv") || strings.HasSuffix(p, "/import"))
+		(strings.HasSuffix(p, "/import.csv") || strings.HasSuffix(p, "/import") ||
+			p == "/api/import/legacy")
 }
 
 // errUploadTooLarge is a CSV over data.MaxImportBytes.

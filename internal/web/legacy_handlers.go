@@ -18,11 +18,8 @@ import (
 	"github.com/clawops/clawops/internal/legacy"
 )
 
-// maxLegacyUpload bounds an uploaded database of the original console.
-//
-// TODO: the server-wide 1 MiB body limit still applies to this route, because isUpload in
-// import_handlers.go exempts only CSV import paths; until it also exempts /api/import/legacy,
-// uploads over 1 MiB answer 413 and larger databases are imported by path.
+// maxLegacyUpload bounds an uploaded database of the original console; isUpload exempts the
+// route from the server-wide 1 MiB body limit.
 const maxLegacyUpload = 1 << 30
 
 // legacyImport imports a database of the original console and answers the report. The file

@@ -171,6 +171,23 @@ func TestLegacyImportUpload(t *testing.T) {
 		t.Errorf("source %q, want the uploaded file's name", rep.Source)
 	}
 	s.Login("pilot@example.com", "pilot password 1")
+
+	// A real database is larger than the 1 MiB other bodies are held to.
+	fixture, err := os.ReadFile(legacyFixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fixture) <= 1<<20 {
+		t.Fatalf("the fixture is only %d bytes", len(fixture))
+	}
+	res = uploadLegacy(t, s, admin, "file", fixture)
+	if res.Status != http.StatusOK {
+		t.Fatalf("upload of the fixture: %d %.300s", res.Status, res.Body)
+	}
+	res.Decode(t, &rep)
+	if read, imported, _ := rep.table("hoa_contacts"); read != 400 || imported != 400 {
+		t.Errorf("contacts read %d, imported %d; want 400 and 400", read, imported)
+	}
 }
 
 // uploadLegacy posts content as the multipart part called field.

@@ -127,12 +127,12 @@ func (s *Server) recordsTable(c echo.Context, sc access.Scope, cur campaign.Camp
 	if err != nil {
 		return pages.RecordsTable{}, err
 	}
-	total, err := s.Data.Count(ctx, sc, col, q)
+	total, err := s.Data.Count(ctx, sc, col, q, pages.CountLimit)
 	if err != nil {
 		return pages.RecordsTable{}, err
 	}
 	base := pageBase(cur, col)
-	t := pages.RecordsTable{Total: total, CanEdit: sc.Role().AtLeast(access.RoleOperator),
+	t := pages.RecordsTable{Total: total.N, TotalMore: total.More, CanEdit: sc.Role().AtLeast(access.RoleOperator),
 		StatusField: col.Status, BulkURL: base + "/bulk", CSRFToken: csrfToken(c),
 		Singular: col.Singular, Plural: col.Plural(),
 		Preview: col.Preview != "", Return: base + encodeQuery(params)}

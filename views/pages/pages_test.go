@@ -373,3 +373,25 @@ func TestErrorPage(t *testing.T) {
 		})
 	}
 }
+
+func TestRecordsCount(t *testing.T) {
+	tests := []struct {
+		total int
+		more  bool
+		want  string
+	}{
+		{0, false, "0 leads"},
+		{1, false, "1 lead"},
+		{999, false, "999 leads"},
+		{1000, false, "1\u202f000 leads"},
+		{1000, true, "More than 1\u202f000 leads"},
+		{CountLimit, true, "More than 10\u202f000 leads"},
+	}
+	for _, tt := range tests {
+		got := recordsCount(RecordsTable{Total: tt.total, TotalMore: tt.more,
+			Singular: "lead", Plural: "leads"})
+		if got != tt.want {
+			t.Errorf("recordsCount(%d) = %q, want %q", tt.total, got, tt.want)
+		}
+	}
+}

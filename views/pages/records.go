@@ -49,8 +49,10 @@ type Option struct {
 type RecordsTable struct {
 	Columns []RecordColumn
 	Rows    []RecordRow
-	// Total counts every row matching the filters, across pages.
-	Total int
+	// Total counts the rows matching the filters, across pages; TotalMore means there are
+	// more than Total.
+	Total     int
+	TotalMore bool
 	// NextURL continues after the last row; FirstURL goes back to the start.
 	NextURL, FirstURL string
 	CanEdit           bool
@@ -166,6 +168,29 @@ func inputType(input string) string {
 		return input
 	}
 	return "text"
+}
+
+// CountLimit is how far a listing counts its rows; beyond it the page says "more than".
+const CountLimit = 10_000
+
+// recordsCount says how many rows a listing holds.
+func recordsCount(t RecordsTable) string {
+	if t.TotalMore {
+		return fmt.Sprintf("More than %s %s", thousands(t.Total), t.Plural)
+	}
+	if t.Total == 1 {
+		return "1 " + t.Singular
+	}
+	return thousands(t.Total) + " " + t.Plural
+}
+
+// thousands writes n with thin spaces between groups of three digits.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "\u202f" + s[i:]
+	}
+	return s
 }
 
 // ImportProgressID is the progress region that polls while an import runs.
