@@ -13,6 +13,7 @@ help: ## list the targets
 
 build: ## build the clawops binary into bin/
 	$(GO) build -o $(BIN) ./cmd/clawops
+	$(GO) build -o $(EXAMPLE) ./examples/agents/clawops-example-agent
 
 run: build ## start the server with demo data on http://127.0.0.1:3001
 	./$(BIN) serve --demo --addr $(ADDR) --db $(DB)
