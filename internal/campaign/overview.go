@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -151,7 +152,7 @@ func overviewFigures(ctx context.Context, tx *sql.Tx, byID map[string]*Summary, 
 		{`SELECT campaign_id, COUNT(*), SUM(status IN ('failed', 'timeout')), SUM(cost_usd)
 			FROM runs WHERE created_at >= ?`, []any{weekAgo},
 			func(m *Summary, a, b, c float64) {
-				m.Runs7d, m.FailedRuns7d, m.CostUSD7d = int(a), int(b), c
+				m.Runs7d, m.FailedRuns7d, m.CostUSD7d = int(a), int(b), roundUSD(c)
 			}},
 		{`SELECT campaign_id, SUM(emails_sent), 0, 0 FROM campaign_metrics WHERE date > ?`,
 			[]any{weekAgoDate},
@@ -192,8 +193,12 @@ func (t *Totals) add(m Summary) {
 	t.FailedRuns7d += m.FailedRuns7d
 	t.Leads7d += m.Leads7d
 	t.EmailsSent7d += m.EmailsSent7d
-	t.CostUSD7d += m.CostUSD7d
+	t.CostUSD7d = roundUSD(t.CostUSD7d + m.CostUSD7d)
 }
+
+// roundUSD rounds a sum of dollar amounts to a millionth of a dollar, finer than any price
+// and coarse enough to drop the noise that adding binary fractions leaves (0.5902999999999999).
+func roundUSD(x float64) float64 { return math.Round(x*1e6) / 1e6 }
 
 func statusRank(s string) int {
 	switch s {

@@ -108,6 +108,18 @@ func scanCampaign(r rowScanner) (Campaign, error) {
 	return c.withEncoding()
 }
 
+// SlugExists reports whether a campaign, archived ones included, already has the address slug.
+// Slugs are unique across the deployment, so the answer is the same for every caller.
+func (s *Store) SlugExists(ctx context.Context, slug string) (bool, error) {
+	var n int
+	err := s.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM campaigns WHERE slug = ?`,
+		slug).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("campaign: slug exists %s: %w", slug, err)
+	}
+	return n > 0, nil
+}
+
 // Resolve finds the campaign named by id or slug and the membership role of userID in it
 // ("" when not a member). It does not decide visibility: access.Grant does.
 func (s *Store) Resolve(ctx context.Context, idOrSlug, userID string) (string, access.Role, error) {

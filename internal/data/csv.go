@@ -40,13 +40,13 @@ func (s *Store) export(ctx context.Context, sc access.Scope, c *Collection, q Qu
 	if err != nil {
 		return err
 	}
-	where, args := c.where(sc.CampaignID(), q, plan)
+	src, args := c.from(sc.CampaignID(), q, plan)
 	order, _, _, err := c.order(Query{Sort: q.Sort, Desc: q.Desc})
 	if err != nil {
 		return err
 	}
 	rows, err := s.db.R.QueryContext(ctx,
-		"SELECT "+c.selectList()+" FROM "+c.Table+where+order, args...)
+		"SELECT "+c.selectList()+src+order, args...)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/clawops/clawops/internal/database"
 	"github.com/clawops/clawops/internal/derrors"
@@ -124,19 +125,18 @@ func (f *Field) decodeJSON(raw json.RawMessage) (any, string) {
 	}
 	switch f.Kind {
 	case Text, LongText, Email, Enum, Time:
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return nil, "must be a string"
+		s, ok := plainString(raw)
+		if !ok {
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return nil, "must be a string"
+			}
 		}
 		return f.parseText(s)
 	case Int, Float:
-		var n json.Number
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		if err := dec.Decode(&n); err != nil {
+		if !looksLikeNumber(raw) {
 			return nil, "must be a number"
 		}
-		return f.parseNumber(n.String())
+		return f.parseNumber(string(raw))
 	case Bool:
 		var b bool
 		if err := json.Unmarshal(raw, &b); err != nil {
@@ -157,6 +157,38 @@ func (f *Field) decodeJSON(raw json.RawMessage) (any, string) {
 		return f.tags(tags)
 	}
 	return nil, "has an unknown type"
+}
+
+// plainString reads a JSON string without escapes, the common case, without the decoder's
+// allocations; anything else is left to encoding/json.
+func plainString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	body := raw[1 : len(raw)-1]
+	for _, b := range body {
+		if b == '\\' || b == '"' || b < 0x20 {
+			return "", false
+		}
+	}
+	if !utf8.Valid(body) {
+		return "", false
+	}
+	return string(body), true
+}
+
+// looksLikeNumber reports whether raw is written as a JSON number: strconv alone would also
+// take hexadecimal, "Inf" and "NaN".
+func looksLikeNumber(raw []byte) bool {
+	if len(raw) == 0 || (raw[0] != '-' && (raw[0] < '0' || raw[0] > '9')) {
+		return false
+	}
+	for _, b := range raw {
+		if (b < '0' || b > '9') && !bytes.ContainsRune([]byte("+-.eE"), rune(b)) {
+			return false
+		}
+	}
+	return json.Valid(raw)
 }
 
 // null is the value of an explicit null: NULL where the column allows it, the zero value for
@@ -182,6 +214,11 @@ func (f *Field) parseText(s string) (any, string) {
 	switch f.Kind {
 	case Int, Float:
 		s = strings.TrimSpace(s)
+		// An empty form field or CSV cell means "nothing to say": the default, or NULL
+		// where the column allows it.
+		if s == "" && !f.Nullable && !f.Required {
+			return f.zero(), ""
+		}
 		if s == "" {
 			return f.null()
 		}

@@ -41,7 +41,7 @@ const (
 	MaxImportBytes = 64 << 20
 	// maxRejectsKept caps the rejected rows kept for the report.
 	maxRejectsKept = 10000
-	importBatch    = 1000
+	importBatch    = 5000
 )
 
 // ErrImportTooLarge is an upload over MaxImportBytes.

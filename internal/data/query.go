@@ -137,12 +137,14 @@ func (c *Collection) selectList() string {
 	return strings.Join(cols, ", ")
 }
 
-// where builds the conditions of q after the campaign filter. Every statement starts with
+// from builds the FROM and WHERE clauses of q. Every statement's WHERE starts with
 // campaign_id = ?: a query can only ever narrow one campaign's rows.
-func (c *Collection) where(campaignID string, q Query, plan searchPlan) (string, []any) {
+func (c *Collection) from(campaignID string, q Query, plan searchPlan) (string, []any) {
+	src, args := plan.source(c, campaignID)
 	var b strings.Builder
-	args := []any{campaignID}
-	b.WriteString(" WHERE campaign_id = ?")
+	b.WriteString(src)
+	args = append(args, campaignID)
+	b.WriteString(" WHERE " + c.Table + ".campaign_id = ?")
 	for i := range c.Fields {
 		f := &c.Fields[i]
 		vals := q.Filters[f.Name]

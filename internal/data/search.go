@@ -57,7 +57,7 @@ func (s *Store) planSearch(ctx context.Context, c *Collection, campaignID string
 		return p, nil
 	}
 	p.mode = searchWalk
-	where, args := c.where(campaignID, Query{Filters: q.Filters, From: q.From, To: q.To,
+	src, args := c.from(campaignID, Query{Filters: q.Filters, From: q.From, To: q.To,
 		SourceRunID: q.SourceRunID}, searchPlan{})
 	order, _, _, err := c.order(Query{Sort: q.Sort, Desc: q.Desc})
 	if err != nil {
@@ -65,7 +65,7 @@ func (s *Store) planSearch(ctx context.Context, c *Collection, campaignID string
 	}
 	cond, condArgs := p.condition(c, campaignID)
 	var hits int
-	err = s.db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT id FROM "+c.Table+where+
+	err = s.db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT id"+src+
 		order+" LIMIT ?) "+c.Table+" WHERE 1 = 1"+cond,
 		append(append(args, probeRows), condArgs...)...).Scan(&hits)
 	if err != nil {
@@ -96,6 +96,21 @@ func (p searchPlan) match() string {
 	return strings.Join(parts, " ")
 }
 
+// source is the FROM clause of a listing. An index search starts from the rows the index
+// found and sorts them: CROSS JOIN fixes that order, since SQLite would otherwise walk the
+// campaign's rows in the listing's order and test each against the hits, and keeps the
+// full-text table outermost, where MATCH is evaluated once.
+func (p searchPlan) source(c *Collection, campaignID string) (string, []any) {
+	if p.mode != searchIndex {
+		return " FROM " + c.Table, nil
+	}
+	return " FROM (SELECT d.record_id AS hit FROM search_fts" +
+			" CROSS JOIN search_docs d ON d.docid = search_fts.docid" +
+			" WHERE search_fts MATCH ? AND d.campaign_id = ? AND d.collection = ?) AS hits" +
+			" CROSS JOIN " + c.Table + " ON " + c.Table + ".id = hits.hit",
+		[]any{p.match(), campaignID, c.Path}
+}
+
 // condition is the search's part of a listing's WHERE clause over table.
 func (p searchPlan) condition(c *Collection, campaignID string) (string, []any) {
 	var b strings.Builder
@@ -113,13 +128,6 @@ func (p searchPlan) condition(c *Collection, campaignID string) (string, []any) 
 		args = append(args, campaignID, c.Path)
 		likes()
 		b.WriteString(")")
-	case searchIndex:
-		// CROSS JOIN keeps the index outermost: SQLite never reorders it, and a MATCH
-		// tested once per campaign row would read the index a million times.
-		b.WriteString(" AND id IN (SELECT d.record_id FROM search_fts" +
-			" CROSS JOIN search_docs d ON d.docid = search_fts.docid" +
-			" WHERE search_fts MATCH ? AND d.campaign_id = ? AND d.collection = ?)")
-		args = append(args, p.match(), campaignID, c.Path)
 	case searchWalk:
 		b.WriteString(" AND EXISTS (SELECT 1 FROM search_docs d" +
 			" WHERE d.collection = ? AND d.record_id = " + c.Table + ".id")

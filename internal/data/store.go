@@ -79,7 +79,7 @@ func (s *Store) Records(ctx context.Context, sc access.Scope, c *Collection,
 	if err != nil {
 		return nil, "", err
 	}
-	where, args := c.where(sc.CampaignID(), q, plan)
+	src, args := c.from(sc.CampaignID(), q, plan)
 	order, after, afterArgs, err := c.order(q)
 	if err != nil {
 		return nil, "", err
@@ -90,7 +90,7 @@ func (s *Store) Records(ctx context.Context, sc access.Scope, c *Collection,
 	}
 	args = append(append(args, afterArgs...), limit+1)
 	rows, err := s.db.R.QueryContext(ctx,
-		"SELECT "+c.selectList()+" FROM "+c.Table+where+after+order+" LIMIT ?", args...)
+		"SELECT "+c.selectList()+src+after+order+" LIMIT ?", args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("data: list %s of %s: %w", c.Path, sc.CampaignID(), err)
 	}
@@ -136,8 +136,8 @@ func (s *Store) Count(ctx context.Context, sc access.Scope, c *Collection, q Que
 	if plan.mode == searchWalk {
 		limit = min(limit, walkCountLimit)
 	}
-	where, args := c.where(sc.CampaignID(), q, plan)
-	n, err := s.cappedCount(ctx, "SELECT 1 FROM "+c.Table+where, limit, args...)
+	src, args := c.from(sc.CampaignID(), q, plan)
+	n, err := s.cappedCount(ctx, "SELECT 1"+src, limit, args...)
 	if err != nil {
 		return Tally{}, fmt.Errorf("data: count %s of %s: %w", c.Path, sc.CampaignID(), err)
 	}
@@ -155,13 +155,13 @@ func (s *Store) Each(ctx context.Context, sc access.Scope, c *Collection, q Quer
 	if err != nil {
 		return err
 	}
-	where, args := c.where(sc.CampaignID(), q, plan)
+	src, args := c.from(sc.CampaignID(), q, plan)
 	order, _, _, err := c.order(Query{Sort: q.Sort, Desc: q.Desc})
 	if err != nil {
 		return err
 	}
 	rows, err := s.db.R.QueryContext(ctx,
-		"SELECT "+c.selectList()+" FROM "+c.Table+where+order, args...)
+		"SELECT "+c.selectList()+src+order, args...)
 	if err != nil {
 		return fmt.Errorf("data: read %s of %s: %w", c.Path, sc.CampaignID(), err)
 	}
@@ -286,7 +286,7 @@ func (s *Store) create(ctx context.Context, sc access.Scope, c *Collection,
 		s.changed(tx, sc, c, "created", rec.ID)
 		return s.recordActivity(ctx, tx, sc, c, activity.Entry{
 			Type:  c.ActivityType + ".created",
-			Title: capitalise(c.Singular) + " added: " + summary(rec),
+			Title: capitalise(c.Singular) + " added: " + rec.Summary(),
 		})
 	})
 	if err != nil {
@@ -586,7 +586,7 @@ func (s *Store) Step(ctx context.Context, sc access.Scope, c *Collection, id, ac
 		return s.recordActivity(ctx, tx, sc, c, activity.Entry{
 			Type:     c.ActivityType + "." + a.Past,
 			Severity: stepSeverity(a),
-			Title:    capitalise(c.Singular) + " " + a.Past + ": " + summary(rec),
+			Title:    capitalise(c.Singular) + " " + a.Past + ": " + rec.Summary(),
 		})
 	})
 	if err != nil {
@@ -781,9 +781,15 @@ func (s *Store) changed(tx *database.Tx, sc access.Scope, c *Collection, op, id 
 }
 
 // summary is a short text that stands for a record in the feed.
-func summary(r Record) string {
+// Summary names the record in a line: its summary fields joined, or its id when they are
+// empty.
+func (r Record) Summary() string {
 	var parts []string
 	for _, name := range r.Collection.Summary {
+		if at, ok := r.Get(name).(time.Time); ok {
+			parts = append(parts, at.UTC().Format("Mon 2 Jan 2006, 15:04 UTC"))
+			continue
+		}
 		if t := strings.TrimSpace(r.Text(name)); t != "" {
 			parts = append(parts, t)
 		}

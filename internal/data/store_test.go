@@ -668,3 +668,23 @@ func TestExportIsValidCSV(t *testing.T) {
 		t.Errorf("notes of new leads (-want +got):\n%s", diff)
 	}
 }
+
+func TestBlankNumbersTakeTheirDefault(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	rec, err := f.store.CreateRecordText(ctx, f.a, data.HOAContacts, map[string]string{
+		"hoaName": "Blank Fields HOA", "confidenceScore": " ", "unitCount": ""})
+	if err != nil {
+		t.Fatalf("a form with blank numbers was refused: %v", err)
+	}
+	if got := rec.Get("confidenceScore"); got != int64(50) {
+		t.Errorf("confidenceScore = %v, want its default 50", got)
+	}
+	if got := rec.Get("unitCount"); got != nil {
+		t.Errorf("unitCount = %v, want none", got)
+	}
+	if _, err := f.store.CreateRecordText(ctx, f.a, data.HOAContacts, map[string]string{
+		"hoaName": "Bad Number HOA", "confidenceScore": "lots"}); err == nil {
+		t.Error("a number field holding words was accepted")
+	}
+}

@@ -19,6 +19,12 @@ import (
 // busyTimeout is how long a statement waits for a lock held by another connection.
 const busyTimeout = 5 * time.Second
 
+// Page cache sizes in KiB: the writer's and each reader's.
+const (
+	writerCacheKiB = 32 << 10
+	readerCacheKiB = 8 << 10
+)
+
 // DB is an open database: one writer connection, so that writes never contend for the lock, and
 // a small pool of read-only connections that read alongside it thanks to WAL.
 type DB struct {
@@ -151,10 +157,14 @@ func dsn(path string, readOnly bool) string {
 	q.Set("_foreign_keys", "on")
 	q.Set("_busy_timeout", fmt.Sprint(busyTimeout.Milliseconds()))
 	q.Set("_synchronous", "NORMAL")
+	// The page cache, in KiB: index writes into tables of millions of rows need their inner
+	// pages at hand, and each reader needs less. SQLite's default is 2 MiB a connection.
 	if readOnly {
 		q.Set("_query_only", "on")
+		q.Set("_cache_size", fmt.Sprint(-readerCacheKiB))
 	} else {
 		q.Set("_txlock", "immediate")
+		q.Set("_cache_size", fmt.Sprint(-writerCacheKiB))
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -170,8 +180,10 @@ func checkPragmas(ctx context.Context, db *sql.DB, readOnly bool) error {
 		{"foreign_keys", "1"},
 		{"busy_timeout", fmt.Sprint(busyTimeout.Milliseconds())},
 		{"synchronous", "1"},
+		{"cache_size", fmt.Sprint(-writerCacheKiB)},
 	}
 	if readOnly {
+		want[len(want)-1].value = fmt.Sprint(-readerCacheKiB)
 		want = append(want, struct{ pragma, value string }{"query_only", "1"})
 	}
 	conn, err := db.Conn(ctx)

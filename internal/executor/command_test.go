@@ -95,9 +95,14 @@ func waitGone(t *testing.T, pid int) {
 	}
 }
 
-// alive reports whether pid is a running process. A zombie, dead but not yet reaped by its
-// new parent, counts as gone.
+// alive reports whether pid is still the "sleep 60" the test started. A zombie, dead but
+// not yet reaped by its new parent, counts as gone, and so does another program that was
+// given the same number: on a busy machine process ids wrap around within seconds.
 func alive(pid int) bool {
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil || string(cmdline) != "sleep\x0060\x00" {
+		return false
+	}
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return false

@@ -79,8 +79,33 @@ func generate(now time.Time, fleets []fleet) *history {
 	for i := range fleets {
 		g.campaign(&fleets[i])
 	}
+	g.keepReviewQueue()
 	g.h.metrics = computeMetrics(g.h)
 	return g.h
+}
+
+// reviewQueue is how many drafts each campaign keeps waiting for approval, whatever the time
+// of day the demo is loaded at, so that the review workflow always has something to show.
+const reviewQueue = 3
+
+// keepReviewQueue turns the newest drafts of each campaign back into pending ones until it
+// has reviewQueue of them. The rollup counts posted email content, so metrics follow.
+func (g *generator) keepReviewQueue() {
+	pending := map[string]int{}
+	for _, c := range g.h.content {
+		if c.status == "pending" {
+			pending[c.campaignID]++
+		}
+	}
+	for i := len(g.h.content) - 1; i >= 0; i-- {
+		c := &g.h.content[i]
+		if c.status == "pending" || pending[c.campaignID] >= reviewQueue {
+			continue
+		}
+		c.status, c.approvedAt, c.scheduledFor, c.postedAt = "pending", nil, nil, nil
+		c.externalID, c.updatedAt = "", c.createdAt
+		pending[c.campaignID]++
+	}
 }
 
 func (g *generator) campaign(f *fleet) {
@@ -265,10 +290,17 @@ func (g *generator) runActivity(m member, r runRow) {
 	if n := r.found; n > 0 {
 		g.h.activity = append(g.h.activity, activityRow{
 			id: g.id(), campaignID: r.campaignID, typ: "lead.generated", severity: "success",
-			title: fmt.Sprintf("%d leads generated", n), detail: "From a run of " + m.name + ".",
+			title: leadsGenerated(n), detail: "From a run of " + m.name + ".",
 			agentID: m.id, runID: r.id, at: r.finishedAt,
 		})
 	}
+}
+
+func leadsGenerated(n int) string {
+	if n == 1 {
+		return "1 lead generated"
+	}
+	return fmt.Sprintf("%d leads generated", n)
 }
 
 // id is a version 4 UUID drawn from the seeded source.

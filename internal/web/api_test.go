@@ -58,6 +58,9 @@ func TestLogin(t *testing.T) {
 		if diff := cmp.Diff(string(wrong.Body), string(unknown.Body)); diff != "" {
 			t.Errorf("bodies differ (-wrong +unknown):\n%s", diff)
 		}
+		if !strings.Contains(string(wrong.Body), "The email or the password is wrong.") {
+			t.Errorf("the answer does not say what failed: %s", wrong.Body)
+		}
 	})
 
 	t.Run("logout revokes the token", func(t *testing.T) {

@@ -96,7 +96,7 @@ func (s *Server) apiLogin(c echo.Context) error {
 	}
 	u, err := s.signIn(c, in.Email, in.Password)
 	if errors.Is(err, auth.ErrInvalidCredentials) {
-		return echo.NewHTTPError(http.StatusUnauthorized)
+		return errWrongPassword
 	}
 	if err != nil {
 		return err

@@ -70,6 +70,10 @@ func TestPagesAnswerBothShapes(t *testing.T) {
 		{"dashboard 30 days", "/c/saas-cold-outreach?range=30", `data-testid="kpis"`,
 			`Last 30 days`},
 		{"slug preview", "/campaigns/slug?name=Hello+World", `/c/hello-world`, `/c/hello-world`},
+		{"slug preview of a taken address", "/campaigns/slug?name=SaaS+Cold+Outreach",
+			`is taken: choose another name`, `is taken: choose another name`},
+		{"slug preview of a name without letters", "/campaigns/slug?name=%21%21",
+			`This name makes no address`, `This name makes no address`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -118,14 +118,15 @@ func dashboardCharts(days []metrics.Day) []components.Chart {
 	span := fmt.Sprintf("last %d days", n)
 	return []components.Chart{
 		{ID: "leads", Title: "Leads", Description: "Leads and contacts found per day, " + span,
-			Labels: labels, Series: []components.Series{{Name: "Leads", Values: leads, Tone: "campaign"}}},
+			Labels: labels, Series: []components.Series{{Name: "Leads", Values: leads, Tone: components.ToneCampaign}}},
 		{ID: "runs", Title: "Runs", Description: "Agent runs per day by outcome, " + span,
 			Labels: labels, Series: []components.Series{
-				{Name: "Succeeded", Values: ok, Tone: "campaign"},
-				{Name: "Failed", Values: failed, Tone: "danger"}}},
+				{Name: "Succeeded", Values: ok, Tone: components.ToneCampaign},
+				{Name: "Failed", Values: failed, Tone: components.ToneDanger}}},
 		{ID: "cost", Title: "Cost", Description: "Agent cost in US dollars per day, " + span,
 			Labels: labels, Unit: "$",
-			Series: []components.Series{{Name: "Cost", Values: cost, Tone: "muted"}}},
+			Series: []components.Series{{Name: "Cost", Values: cost,
+				Tone: components.ToneCampaign}}},
 	}
 }
 

@@ -1,12 +1,16 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/clawops/clawops/internal/testutil"
 )
@@ -130,6 +134,49 @@ func TestDataPagesInTheBrowser(t *testing.T) {
 		}
 		if loc := location(t, ctx); !strings.Contains(loc, "status=pending") {
 			t.Errorf("the bulk change lost the filter: %s", loc)
+		}
+	})
+
+	t.Run("import a CSV file and follow its progress", func(t *testing.T) {
+		var csv strings.Builder
+		csv.WriteString("Full Name,E-mail,Score,Shoe size\n")
+		for i := 0; i < 5000; i++ {
+			fmt.Fprintf(&csv, "Browser Import %d,browser.import.%d@example.com,%d,%d\n", i, i,
+				i%100, 36+i%10)
+		}
+		file := filepath.Join(t.TempDir(), "people.csv")
+		if err := os.WriteFile(file, []byte(csv.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/c/hoa-fl-lead-gen/leads"),
+			chromedp.Click(byTestID("import-link")),
+			chromedp.WaitVisible(byTestID("import-form")),
+			chromedp.SetUploadFiles(byTestID("import-file"), []string{file}),
+			chromedp.Click(byTestID("import-submit")),
+			// "Shoe size" matches no field: the page asks what it is, and the first choice
+			// ignores it.
+			chromedp.WaitVisible(byTestID("import-mapping")),
+			chromedp.Click(byTestID("map-submit")),
+			chromedp.WaitVisible(`[data-testid="import-progress"][data-status="completed"]`),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shot(t, ctx, "import.png")
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[
+			document.querySelector('[role="progressbar"]').getAttribute('aria-valuenow'),
+			document.querySelector('[data-testid="import-created"]').textContent,
+			document.querySelector('[data-testid="import-rejected"]').textContent]`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"100", "5000", "0"}, got); diff != "" {
+			t.Errorf("finished import: progress, added, rejected (-want +got):\n%s", diff)
+		}
+		res := s.Do("GET", "/api/leads?q=browser.import.4999", admin, nil)
+		if !strings.Contains(string(res.Body), "Browser Import 4999") {
+			t.Errorf("the last row is not among the leads: %.300s", res.Body)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -302,6 +303,13 @@ func decodeInput(body []byte) (data.Input, error) {
 }
 
 func decodeItems(body []byte) ([]data.Input, error) {
+	// One pass decodes a well-formed list; only a broken one is read again, item by item,
+	// to name the item that is wrong.
+	var items []data.Input
+	if err := json.Unmarshal(body, &items); err == nil && len(items) > 0 &&
+		!slices.ContainsFunc(items, func(in data.Input) bool { return in == nil }) {
+		return items, nil
+	}
 	var raw []json.RawMessage
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return nil, jsonError(err)
@@ -309,7 +317,7 @@ func decodeItems(body []byte) ([]data.Input, error) {
 	if len(raw) == 0 {
 		return nil, derrors.Fields{"body": "must hold at least one record"}
 	}
-	items := make([]data.Input, len(raw))
+	items = make([]data.Input, len(raw))
 	for i, r := range raw {
 		if err := json.Unmarshal(r, &items[i]); err != nil || items[i] == nil {
 			return nil, derrors.Fields{fieldName("", i): "must be a JSON object"}

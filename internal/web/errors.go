@@ -35,6 +35,9 @@ func badRequest(format string, args ...any) error {
 // errUnauthorized is a request without valid credentials.
 var errUnauthorized = errors.New("authentication required")
 
+// errWrongPassword is a failed sign-in; it never says which of the two was wrong.
+var errWrongPassword = errors.New("wrong email or password")
+
 // errTooLarge is a body over the limit.
 var errTooLarge = errors.New("request body too large")
 
@@ -58,6 +61,9 @@ func classify(err error) (int, apiError) {
 			Message: "query parameter cursor is not a cursor this server issued"}
 	case errors.As(err, &br):
 		return http.StatusBadRequest, apiError{Code: "bad_request", Message: br.msg}
+	case errors.Is(err, errWrongPassword):
+		return http.StatusUnauthorized, apiError{Code: "unauthorized",
+			Message: "The email or the password is wrong."}
 	case errors.Is(err, errUnauthorized):
 		return http.StatusUnauthorized, apiError{Code: "unauthorized",
 			Message: "Sign in or send a valid bearer token."}
@@ -142,8 +148,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case isAPI(c):
 		werr = c.JSON(status, map[string]apiError{"error": body})
 	default:
-		werr = s.render(c, status, pages.Error(pages.ErrorPage{Status: status,
-			Message: body.Message, CSRFToken: csrfToken(c)}))
+		vm := pages.ErrorPage{Status: status, Message: body.Message, CSRFToken: csrfToken(c)}
+		if status == http.StatusNotFound || status >= 500 {
+			// The page's own words explain these better than the API's terse message.
+			vm.Message = ""
+		}
+		werr = s.render(c, status, pages.Error(vm))
 	}
 	if werr != nil {
 		slog.WarnContext(c.Request().Context(), "Writing error response failed", "err", werr)

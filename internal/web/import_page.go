@@ -126,6 +126,11 @@ func importJob(c echo.Context, cur campaign.Campaign, col *data.Collection,
 	for _, f := range col.Fields {
 		j.Fields = append(j.Fields, pages.Option{Value: f.Name, Label: f.Label})
 	}
+	for _, h := range im.Headers {
+		if f, ok := col.Field(im.Mapping[h]); ok {
+			j.Matched = append(j.Matched, pages.Option{Value: h, Label: f.Label})
+		}
+	}
 	return j
 }
 

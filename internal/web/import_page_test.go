@@ -85,7 +85,7 @@ func TestImportPagesMapAndFollowAnUpload(t *testing.T) {
 	job := res.Header.Get("Location")
 	res, page = b.do("GET", job, nil, false)
 	if res.StatusCode != http.StatusOK || !strings.Contains(page, `data-testid="import-mapping"`) ||
-		!strings.Contains(page, "Favourite colour") {
+		!strings.Contains(page, "Favourite colour") || !strings.Contains(page, "“E-mail” → Email") {
 		t.Fatalf("mapping step: %d, form shown %v", res.StatusCode,
 			strings.Contains(page, `data-testid="import-mapping"`))
 	}

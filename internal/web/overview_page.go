@@ -131,5 +131,14 @@ func (s *Server) campaignFormAgain(c echo.Context, f pages.CampaignForm) error {
 
 // slugPreview answers the live preview of the address a name will get.
 func (s *Server) slugPreview(c echo.Context) error {
-	return s.render(c, http.StatusOK, pages.SlugPreview(campaign.Slugify(c.QueryParam("name"))))
+	slug := campaign.Slugify(c.QueryParam("name"))
+	taken := false
+	if slug != "" {
+		var err error
+		if taken, err = s.Campaigns.SlugExists(c.Request().Context(), slug); err != nil {
+			return err
+		}
+	}
+	return s.render(c, http.StatusOK, pages.SlugPreview(slug, taken,
+		strings.TrimSpace(c.QueryParam("name")) != ""))
 }

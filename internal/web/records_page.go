@@ -60,7 +60,7 @@ func (s *Server) recordsPage(col *data.Collection) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		params := pageParams(c)
+		params := knownParams(col, pageParams(c))
 		q, err := col.ParseQuery(withoutPaging(params))
 		if err != nil {
 			return queryErr(err)
@@ -70,14 +70,14 @@ func (s *Server) recordsPage(col *data.Collection) echo.HandlerFunc {
 		if err != nil {
 			return queryErr(err)
 		}
+		exportURL := "/api/campaigns/" + url.PathEscape(cur.ID) + "/" + col.Path +
+			"/export.csv" + encodeQuery(withoutPaging(params))
 		if readHTMX(c).Partial() {
-			return s.render(c, http.StatusOK, pages.RecordsTableFragment(table))
+			return s.render(c, http.StatusOK, pages.RecordsTablePartial(table, exportURL))
 		}
 		vm := pages.RecordsPage{Campaign: header(cur), Title: col.Title, Singular: col.Singular,
 			Base: pageBase(cur, col), Query: q.Search, Sort: params.Get("sort"), Table: table,
-			CanEdit: table.CanEdit, CSRFToken: csrfToken(c),
-			ExportURL: "/api/campaigns/" + url.PathEscape(cur.ID) + "/" + col.Path +
-				"/export.csv" + encodeQuery(withoutPaging(params))}
+			CanEdit: table.CanEdit, CSRFToken: csrfToken(c), ExportURL: exportURL}
 		if vm.Filters, err = s.recordFilters(c, sc, col, params); err != nil {
 			return err
 		}
@@ -88,6 +88,22 @@ func (s *Server) recordsPage(col *data.Collection) echo.HandlerFunc {
 		return s.render(c, http.StatusOK, pages.Records(vm))
 	}
 }
+
+// knownParams keeps the parameters a listing understands. A page link may carry others, such
+// as a campaign's tracking tags, and a page shows its rows regardless; the API refuses them.
+func knownParams(col *data.Collection, v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		if f, ok := col.Field(k); (ok && f.Filter) || listingParams[k] {
+			out[k] = vs
+		}
+	}
+	return out
+}
+
+// listingParams are the parameters of every listing that are not filters.
+var listingParams = map[string]bool{"q": true, "sort": true, "cursor": true, "from": true,
+	"to": true, "sourceRunId": true}
 
 // pageParams are the page's query parameters without empty values, which the filter form
 // sends for "All".
@@ -150,6 +166,9 @@ func (s *Server) recordsTable(c echo.Context, sc access.Scope, cur campaign.Camp
 	}
 	if q.Cursor != "" {
 		t.FirstURL = base + encodeQuery(withoutPaging(params))
+	}
+	if q.Search != "" || len(q.Filters) > 0 || !q.From.IsZero() || !q.To.IsZero() {
+		t.ClearURL = base
 	}
 	t.BulkActions = bulkActions(col, t.StatusOptions)
 	return t, nil
@@ -464,7 +483,7 @@ func (s *Server) renderRecord(c echo.Context, status int, cur campaign.Campaign,
 	base := pageBase(cur, col)
 	item := base + "/" + url.PathEscape(rec.ID)
 	vm := pages.RecordPage{Shell: sh, Campaign: header(cur), Title: col.Title,
-		Singular: col.Singular, ListURL: templ.SafeURL(base), Form: form,
+		Singular: col.Singular, Heading: rec.Summary(), ListURL: templ.SafeURL(base), Form: form,
 		DeleteURL: templ.SafeURL(item + "/delete"), CanEdit: form.CanEdit,
 		CSRFToken: csrfToken(c)}
 	if form.CanEdit {

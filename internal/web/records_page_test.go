@@ -47,8 +47,23 @@ func TestDataPagesAnswerBothShapes(t *testing.T) {
 					t.Errorf("GET %s: %d", path, res2.StatusCode)
 				}
 			}
-			if res2, _ := b.do("GET", base+"?nope=1", nil, false); res2.StatusCode != http.StatusBadRequest {
-				t.Errorf("unknown filter: %d, want 400", res2.StatusCode)
+			// Links from elsewhere may carry parameters of their own, such as tracking tags.
+			if res2, page := b.do("GET", base+"?utm_source=mail", nil, false); res2.StatusCode != http.StatusOK ||
+				!strings.Contains(page, id) {
+				t.Errorf("unknown parameter: %d, record shown %v", res2.StatusCode,
+					strings.Contains(page, id))
+			}
+			if res := s.Do("GET", "/api/campaigns/saas-cold-outreach/"+col.Path+"?utm_source=mail",
+				admin, nil); res.Status != http.StatusBadRequest {
+				t.Errorf("unknown parameter over the API: %d, want 400", res.Status)
+			}
+			if res2, _ := b.do("GET", base+"?sort=nope", nil, false); res2.StatusCode != http.StatusBadRequest {
+				t.Errorf("unknown sort: %d, want 400", res2.StatusCode)
+			}
+			_, part = b.do("GET", base+"?q=sentinel", nil, true)
+			if !strings.Contains(part, `id="export-link" class="btn btn-secondary" href="/api/campaigns/`) ||
+				!strings.Contains(part, "export.csv?q=sentinel") || !strings.Contains(part, `hx-swap-oob="true"`) {
+				t.Error("the table refreshed by htmx does not bring the export link of its filters")
 			}
 		})
 	}
@@ -77,6 +92,10 @@ func TestDataFormsWithoutJavaScript(t *testing.T) {
 	lead := s.Do("GET", "/api/campaigns/saas-cold-outreach/leads/"+id, admin, nil).JSON(t)
 	if lead["name"] != "Form Lead" || lead["score"] != float64(40) {
 		t.Errorf("created %v", lead)
+	}
+	if _, page := b.do("GET", item, nil, false); !strings.Contains(page,
+		`data-testid="record-heading">Form Lead · form@example.com</h2>`) {
+		t.Error("the record's page has no heading naming it")
 	}
 
 	res, _ = b.do("POST", item, url.Values{"notes": {"Called twice"}, "status": {"contacted"}},

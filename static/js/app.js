@@ -215,6 +215,13 @@
     });
   });
 
+  // Choosing a colour in the picker chooses the custom colour over the presets.
+  document.addEventListener('input', function (e) {
+    if (!e.target.matches('input[name="color_custom"]')) return;
+    var custom = e.target.form && e.target.form.querySelector('input[name="color"][value="custom"]');
+    if (custom) custom.checked = true;
+  });
+
   document.addEventListener('click', function (e) {
     var close = e.target.closest('[data-toast-close]');
     if (close) dismiss(close.closest('[data-toast]'));
@@ -232,4 +239,10 @@
 
   document.body.addEventListener('htmx:load', init);
   init();
+
+  // The phone navigation scrolls sideways; bring the current page's link into view.
+  document.querySelectorAll('[data-nav-scroll] [aria-current="page"]').forEach(function (a) {
+    var row = a.closest('[data-nav-scroll]');
+    row.scrollLeft = a.offsetLeft - (row.clientWidth - a.offsetWidth) / 2;
+  });
 })();

@@ -52,12 +52,14 @@ const (
 // The SVG is drawn in a fixed coordinate system and scaled to the width of its
 // container, so every position below is in viewBox units.
 const (
-	chartWidth  = 640
-	chartHeight = 240
+	// Charts sit in cards 300 to 500 pixels wide, so a width of 400 units draws the
+	// 13-unit labels at 10 to 16 pixels.
+	chartWidth  = 400
+	chartHeight = 200
 	plotLeft    = 44.0
-	plotRight   = 632.0
+	plotRight   = 394.0
 	plotTop     = 10.0
-	plotBottom  = 212.0
+	plotBottom  = 174.0
 	// axisLabelX is where the right-aligned value labels end.
 	axisLabelX = plotLeft - 6
 	// dayLabelY is the baseline of the day labels under the bars.
@@ -430,11 +432,17 @@ func tickLabel(v float64, a axis, unit string) string {
 	case v >= 1e3:
 		return prefix + trimZeros(strconv.FormatFloat(v/1e3, 'f', 2, 64)) + "k"
 	case a.step < 1 && unit == "$":
-		return prefix + strconv.FormatFloat(v, 'f', 2, 64)
+		return prefix + strconv.FormatFloat(v, 'f', max(2, stepDecimals(a.step)), 64)
 	case a.step < 1:
-		return trimZeros(strconv.FormatFloat(v, 'f', 2, 64))
+		return trimZeros(strconv.FormatFloat(v, 'f', stepDecimals(a.step), 64))
 	}
 	return prefix + strconv.FormatFloat(v, 'f', 0, 64)
+}
+
+// stepDecimals is how many decimals tell apart the multiples of a step below one: a step
+// of 0.005 needs three, or $0.005 and $0.010 would both read $0.01.
+func stepDecimals(step float64) int {
+	return int(math.Ceil(-math.Log10(step) - 1e-9))
 }
 
 // grouped formats v, which must be finite and not negative, with the given

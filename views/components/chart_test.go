@@ -68,11 +68,11 @@ func TestBarSlot(t *testing.T) {
 		i, n int
 		want [2]string
 	}{
-		{name: "single day is centred and capped", i: 0, n: 1, want: [2]string{"314.0", "48.0"}},
-		{name: "first of a week", i: 0, n: 7, want: [2]string{"62.0", "48.0"}},
-		{name: "last of a week", i: 6, n: 7, want: [2]string{"566.0", "48.0"}},
-		{name: "first of a month", i: 0, n: 30, want: [2]string{"47.5", "12.5"}},
-		{name: "last of a month", i: 29, n: 30, want: [2]string{"615.9", "12.5"}},
+		{name: "single day is centred and capped", i: 0, n: 1, want: [2]string{"195.0", "48.0"}},
+		{name: "first of a week", i: 0, n: 7, want: [2]string{"53.0", "32.0"}},
+		{name: "last of a week", i: 6, n: 7, want: [2]string{"353.0", "32.0"}},
+		{name: "first of a month", i: 0, n: 30, want: [2]string{"46.1", "7.5"}},
+		{name: "last of a month", i: 29, n: 30, want: [2]string{"384.4", "7.5"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,9 +96,9 @@ func TestChartBars(t *testing.T) {
 			name:  "one series",
 			chart: Chart{Labels: days, Series: []Series{{Values: []float64{2, 4}}}},
 			want: []bar{
-				{x: "167.0", y: "111.0", width: "48.0", height: "101.0",
+				{x: "107.5", y: "92.0", width: "48.0", height: "82.0",
 					class: "fill-campaign", tip: "2 on Tue 1 Dec 2026"},
-				{x: "461.0", y: "10.0", width: "48.0", height: "202.0",
+				{x: "282.5", y: "10.0", width: "48.0", height: "164.0",
 					class: "fill-campaign", tip: "4 on Wed 2 Dec 2026"},
 			},
 		},
@@ -109,9 +109,9 @@ func TestChartBars(t *testing.T) {
 				{Name: "Refunds", Values: []float64{3}, Tone: ToneDanger},
 			}},
 			want: []bar{
-				{x: "314.0", y: "161.5", width: "48.0", height: "50.5",
+				{x: "195.0", y: "133.0", width: "48.0", height: "41.0",
 					class: "fill-slate-400 dark:fill-slate-500", tip: "Spend: $1.00 on Tue 1 Dec 2026"},
-				{x: "314.0", y: "10.0", width: "48.0", height: "151.5",
+				{x: "195.0", y: "10.0", width: "48.0", height: "123.0",
 					class: "fill-red-500 dark:fill-red-400", tip: "Refunds: $3.00 on Tue 1 Dec 2026"},
 			},
 		},
@@ -138,10 +138,10 @@ func TestChartBars(t *testing.T) {
 func TestGridLines(t *testing.T) {
 	got := gridLines(axis{max: 4, step: 1}, "")
 	want := []gridLine{
-		{y: "212.0", label: "0", base: true},
-		{y: "161.5", label: "1"},
-		{y: "111.0", label: "2"},
-		{y: "60.5", label: "3"},
+		{y: "174.0", label: "0", base: true},
+		{y: "133.0", label: "1"},
+		{y: "92.0", label: "2"},
+		{y: "51.0", label: "3"},
 		{y: "10.0", label: "4"},
 	}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(gridLine{})); diff != "" {
@@ -160,6 +160,11 @@ func TestTickLabel(t *testing.T) {
 		{20, 5, "$", "$20"},
 		{0.5, 0.1, "$", "$0.50"},
 		{0.4, 0.2, "", "0.4"},
+		{0.25, 0.05, "", "0.25"},
+		// A step finer than a cent keeps its third decimal, so no two labels read alike.
+		{0.01, 0.005, "$", "$0.010"},
+		{0.015, 0.005, "$", "$0.015"},
+		{0.05, 0.01, "$", "$0.05"},
 		{1500, 500, "", "1.5k"},
 		{1250, 250, "", "1.25k"},
 		{2_000_000, 1_000_000, "$", "$2M"},

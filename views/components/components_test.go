@@ -122,8 +122,8 @@ func TestBarChartIsAnAccessibleImage(t *testing.T) {
 	if got := attrOf(svg, "role"); got != "img" {
 		t.Errorf("svg role = %q, want img", got)
 	}
-	if got := attrOf(svg, "viewBox"); got != "0 0 640 240" {
-		t.Errorf("svg viewBox = %q, want 0 0 640 240", got)
+	if got := attrOf(svg, "viewBox"); got != "0 0 400 200" {
+		t.Errorf("svg viewBox = %q, want 0 0 400 200", got)
 	}
 
 	// Every id in aria-labelledby must name an element of the SVG, and the

@@ -71,6 +71,13 @@ type CampaignForm struct {
 	Open bool
 }
 
+func slugPreviewClass(slug string, taken, named bool) string {
+	if taken || (slug == "" && named) {
+		return "text-red-700 dark:text-red-300"
+	}
+	return "text-slate-500 dark:text-slate-400"
+}
+
 // CampaignFormID is the new-campaign form's element id, the target of its htmx swaps.
 const CampaignFormID = "new-campaign-form"
 

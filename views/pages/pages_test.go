@@ -346,10 +346,11 @@ func TestErrorPage(t *testing.T) {
 		wantMessage string
 	}{
 		{
-			name:        "not found defaults",
-			vm:          ErrorPage{Status: 404},
-			wantTitle:   "Not Found",
-			wantMessage: "The page you asked for does not exist, or you do not have access to it.",
+			name:      "not found defaults",
+			vm:        ErrorPage{Status: 404},
+			wantTitle: "Page not found",
+			wantMessage: "The address may be mistyped, or the campaign or record it names does " +
+				"not exist or is not shared with you.",
 		},
 		{
 			name:        "server error with text",

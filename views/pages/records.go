@@ -47,8 +47,10 @@ type Option struct {
 
 // RecordsTable is the part of the page that htmx swaps.
 type RecordsTable struct {
-	Columns []RecordColumn
-	Rows    []RecordRow
+	// ClearURL lists every row again; it is set when a search or filter narrows the table.
+	ClearURL string
+	Columns  []RecordColumn
+	Rows     []RecordRow
 	// Total counts the rows matching the filters, across pages; TotalMore means there are
 	// more than Total.
 	Total     int
@@ -106,9 +108,11 @@ type RecordPage struct {
 	Campaign CampaignHeader
 	Title    string
 	Singular string
-	ListURL  templ.SafeURL
-	Form     RecordForm
-	Steps    []RecordStep
+	// Heading names the record on its own page.
+	Heading string
+	ListURL templ.SafeURL
+	Form    RecordForm
+	Steps   []RecordStep
 	// DeleteURL removes the record after the confirmation box is ticked.
 	DeleteURL templ.SafeURL
 	Meta      []Fact
@@ -170,6 +174,9 @@ func inputType(input string) string {
 	return "text"
 }
 
+// ExportLinkID is the export link, replaced out of band when htmx refreshes the table.
+const ExportLinkID = "export-link"
+
 // CountLimit is how far a listing counts its rows; beyond it the page says "more than".
 const CountLimit = 10_000
 
@@ -226,6 +233,8 @@ type ImportJob struct {
 	// MapAction receives the mapping form of an import waiting for one.
 	MapAction templ.SafeURL
 	Unmapped  []string
+	// Matched are the columns matched by name, as column (Value) and field (Label).
+	Matched []Option
 	// Fields are the choices for an unmapped column.
 	Fields    []Option
 	KeepValid bool

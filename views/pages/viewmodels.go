@@ -39,6 +39,8 @@ func (vm ErrorPage) heading() string {
 	switch {
 	case vm.Title != "":
 		return vm.Title
+	case vm.Status == http.StatusNotFound:
+		return "Page not found"
 	case http.StatusText(vm.Status) != "":
 		return http.StatusText(vm.Status)
 	}
@@ -50,7 +52,8 @@ func (vm ErrorPage) message() string {
 	case vm.Message != "":
 		return vm.Message
 	case vm.Status == http.StatusNotFound:
-		return "The page you asked for does not exist, or you do not have access to it."
+		return "The address may be mistyped, or the campaign or record it names does not " +
+			"exist or is not shared with you."
 	case vm.Status == http.StatusForbidden:
 		return "You do not have permission to see this page."
 	case vm.Status >= 500:
