@@ -35,6 +35,14 @@ type QuietHours struct {
 	End   string `json:"end"`
 }
 
+// Budget caps what a campaign's runs may cost, per day and per month in the campaign's time
+// zone; a nil limit is no limit. At 80 % the feed is warned; at 100 % scheduled runs are
+// skipped and manual runs need an explicit override.
+type Budget struct {
+	DailyUSD   *float64 `json:"dailyUsd"`
+	MonthlyUSD *float64 `json:"monthlyUsd"`
+}
+
 // Campaign is one tenant, with the counts its cards and lists show.
 type Campaign struct {
 	ID             string          `json:"id"`
@@ -48,6 +56,7 @@ type Campaign struct {
 	Description    string          `json:"description"`
 	Timezone       string          `json:"timezone"`
 	QuietHours     *QuietHours     `json:"quietHours"`
+	Budget         *Budget         `json:"budget"`
 	Config         json.RawMessage `json:"config"`
 	AgentCount     int             `json:"agentCount"`
 	ScheduleCount  int             `json:"scheduleCount"`
@@ -104,6 +113,7 @@ type NewCampaign struct {
 	Description string          `json:"description"`
 	Timezone    string          `json:"timezone"`
 	QuietHours  *QuietHours     `json:"quietHours"`
+	Budget      *Budget         `json:"budget"`
 	Config      json.RawMessage `json:"config"`
 }
 
@@ -147,6 +157,7 @@ func (n *NewCampaign) normalize() (slug string, err error) {
 		f.Add("timezone", "must be an IANA time zone such as America/New_York")
 	}
 	checkQuietHours(f, n.QuietHours)
+	n.Budget = checkBudget(f, n.Budget)
 	checkConfig(f, n.Config)
 	if _, bad := f["name"]; !bad {
 		slug = Slugify(n.Name)
@@ -212,7 +223,33 @@ type Patch struct {
 	Description *string            `json:"description"`
 	Timezone    *string            `json:"timezone"`
 	QuietHours  OptionalQuietHours `json:"quietHours"`
+	Budget      OptionalBudget     `json:"budget"`
 	Config      json.RawMessage    `json:"config"`
+}
+
+// OptionalBudget distinguishes a budget field that is absent (leave as is), null (no limits)
+// or an object (set both limits; a missing or null limit is no limit) in a partial update.
+type OptionalBudget struct {
+	Set   bool
+	Value *Budget
+}
+
+// UnmarshalJSON records that the field was present and reads it strictly.
+func (o *OptionalBudget) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if bytes.Equal(b, []byte("null")) {
+		o.Value = nil
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var v Budget
+	if err := dec.Decode(&v); err != nil {
+		return derrors.Fields{"budget": "must be an object with dailyUsd and monthlyUsd " +
+			"(numbers in US dollars, or null for no limit), or null"}
+	}
+	o.Value = &v
+	return nil
 }
 
 // apply validates p and writes it over c.
@@ -269,6 +306,9 @@ func (p Patch) apply(c *Campaign) error {
 	if p.QuietHours.Set {
 		c.QuietHours = p.QuietHours.Value
 		checkQuietHours(f, c.QuietHours)
+	}
+	if p.Budget.Set {
+		c.Budget = checkBudget(f, p.Budget.Value)
 	}
 	if p.Config != nil {
 		if bytes.Equal(p.Config, []byte("null")) {

@@ -54,7 +54,7 @@ func (s *Store) DuplicateCampaign(ctx context.Context, sc access.Scope, p access
 	n := NewCampaign{
 		Name: src.Name + " (copy)", Company: src.Company, Type: src.Type, Status: StatusPaused,
 		Color: src.Color, Icon: src.Icon, Description: src.Description, Timezone: src.Timezone,
-		QuietHours: src.QuietHours,
+		QuietHours: src.QuietHours, Budget: src.Budget,
 	}
 	if req.Name != nil {
 		n.Name = *req.Name

@@ -164,6 +164,25 @@ func checkQuietHours(f derrors.Fields, q *QuietHours) {
 	}
 }
 
+// maxBudgetUSD bounds a budget limit, far above any real one.
+const maxBudgetUSD = 1e9
+
+// checkBudget validates b and returns it, or nil when it sets no limit at all.
+func checkBudget(f derrors.Fields, b *Budget) *Budget {
+	if b == nil {
+		return nil
+	}
+	for name, v := range map[string]*float64{"dailyUsd": b.DailyUSD, "monthlyUsd": b.MonthlyUSD} {
+		if v != nil && (!(*v > 0) || *v > maxBudgetUSD) {
+			f.Add("budget."+name, "must be more than 0 and at most 1000000000 US dollars")
+		}
+	}
+	if b.DailyUSD == nil && b.MonthlyUSD == nil {
+		return nil
+	}
+	return b
+}
+
 func checkConfig(f derrors.Fields, cfg json.RawMessage) {
 	if cfg == nil {
 		return

@@ -80,8 +80,8 @@ func visibilityKey(p access.Principal) string {
 // selectCampaign reads a campaign with its counts; callers append WHERE and ORDER clauses.
 const selectCampaign = `
 	SELECT c.id, c.name, c.company, c.slug, c.type, c.status, c.color, c.icon, c.description,
-		c.timezone, c.quiet_start, c.quiet_end, c.config, c.created_at, c.updated_at,
-		c.archived_at,
+		c.timezone, c.quiet_start, c.quiet_end, c.daily_budget_usd, c.monthly_budget_usd,
+		c.config, c.created_at, c.updated_at, c.archived_at,
 		(SELECT COUNT(*) FROM agents a WHERE a.campaign_id = c.id),
 		(SELECT COUNT(*) FROM schedules s WHERE s.campaign_id = c.id),
 		(SELECT COUNT(*) FROM leads l WHERE l.campaign_id = c.id),
@@ -93,9 +93,11 @@ type rowScanner interface{ Scan(dest ...any) error }
 func scanCampaign(r rowScanner) (Campaign, error) {
 	var c Campaign
 	var qStart, qEnd sql.NullString
+	var daily, monthly sql.NullFloat64
 	var config string
 	err := r.Scan(&c.ID, &c.Name, &c.Company, &c.Slug, &c.Type, &c.Status, &c.Color, &c.Icon,
-		&c.Description, &c.Timezone, &qStart, &qEnd, &config, database.Time(&c.CreatedAt),
+		&c.Description, &c.Timezone, &qStart, &qEnd, &daily, &monthly, &config,
+		database.Time(&c.CreatedAt),
 		database.Time(&c.UpdatedAt), database.NullTime(&c.ArchivedAt), &c.AgentCount,
 		&c.ScheduleCount, &c.LeadCount, database.NullTime(&c.LastActivityAt))
 	if err != nil {
@@ -103,6 +105,9 @@ func scanCampaign(r rowScanner) (Campaign, error) {
 	}
 	if qStart.Valid && qEnd.Valid {
 		c.QuietHours = &QuietHours{Start: qStart.String, End: qEnd.String}
+	}
+	if daily.Valid || monthly.Valid {
+		c.Budget = &Budget{DailyUSD: nullFloat(daily), MonthlyUSD: nullFloat(monthly)}
 	}
 	c.Config = json.RawMessage(config)
 	return c.withEncoding()
@@ -314,12 +319,14 @@ func insertCampaign(ctx context.Context, tx *database.Tx, id, slug string, n New
 	if n.QuietHours != nil {
 		qStart, qEnd = n.QuietHours.Start, n.QuietHours.End
 	}
+	daily, monthly := budgetArgs(n.Budget)
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO campaigns (id, name, company, slug, type, status, color, icon, description,
-			timezone, quiet_start, quiet_end, config, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			timezone, quiet_start, quiet_end, daily_budget_usd, monthly_budget_usd, config,
+			created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, n.Name, n.Company, slug, n.Type, n.Status, n.Color, n.Icon, n.Description,
-		n.Timezone, qStart, qEnd, string(n.Config), now, now)
+		n.Timezone, qStart, qEnd, daily, monthly, string(n.Config), now, now)
 	if database.IsUniqueViolation(err) {
 		return ErrSlugTaken
 	}
@@ -375,13 +382,14 @@ func writeCampaign(ctx context.Context, tx *database.Tx, c Campaign, now string)
 	if c.QuietHours != nil {
 		qStart, qEnd = c.QuietHours.Start, c.QuietHours.End
 	}
+	daily, monthly := budgetArgs(c.Budget)
 	_, err := tx.ExecContext(ctx, `
 		UPDATE campaigns SET name = ?, company = ?, type = ?, status = ?, color = ?, icon = ?,
-			description = ?, timezone = ?, quiet_start = ?, quiet_end = ?, config = ?,
-			updated_at = ?
+			description = ?, timezone = ?, quiet_start = ?, quiet_end = ?,
+			daily_budget_usd = ?, monthly_budget_usd = ?, config = ?, updated_at = ?
 		WHERE id = ?`,
 		c.Name, c.Company, c.Type, c.Status, c.Color, c.Icon, c.Description, c.Timezone,
-		qStart, qEnd, string(c.Config), now, c.ID)
+		qStart, qEnd, daily, monthly, string(c.Config), now, c.ID)
 	if err != nil {
 		return fmt.Errorf("campaign: update %s: %w", c.ID, err)
 	}
@@ -405,8 +413,35 @@ func changedFields(a, b Campaign) []string {
 	add("timezone", a.Timezone != b.Timezone)
 	add("quiet hours", fmt.Sprint(a.QuietHours) != fmt.Sprint(b.QuietHours) &&
 		!(a.QuietHours != nil && b.QuietHours != nil && *a.QuietHours == *b.QuietHours))
+	add("budget", budgetText(a.Budget) != budgetText(b.Budget))
 	add("config", string(a.Config) != string(b.Config))
 	return out
+}
+
+// budgetArgs are a budget's two limits as SQL values, NULL for none.
+func budgetArgs(b *Budget) (daily, monthly any) {
+	if b == nil {
+		return nil, nil
+	}
+	if b.DailyUSD != nil {
+		daily = *b.DailyUSD
+	}
+	if b.MonthlyUSD != nil {
+		monthly = *b.MonthlyUSD
+	}
+	return daily, monthly
+}
+
+func budgetText(b *Budget) string {
+	daily, monthly := budgetArgs(b)
+	return fmt.Sprint(daily, monthly)
+}
+
+func nullFloat(v sql.NullFloat64) *float64 {
+	if !v.Valid {
+		return nil
+	}
+	return &v.Float64
 }
 
 // ArchiveCampaign soft-deletes the campaign: its schedules stop firing, its data stays. The

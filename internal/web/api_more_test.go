@@ -294,3 +294,49 @@ func TestReadsFollowWrites(t *testing.T) {
 		t.Errorf("a removed member still reads the campaign: %d", res.Status)
 	}
 }
+
+func TestCampaignBudget(t *testing.T) {
+	s := testutil.NewServer(t, false)
+	admin := s.AdminToken()
+	res := s.Do("POST", "/api/campaigns", admin, map[string]any{"name": "Budgeted",
+		"company": "Co", "budget": map[string]any{"dailyUsd": 5, "monthlyUsd": nil}})
+	if res.Status != http.StatusCreated {
+		t.Fatalf("create: %d %s", res.Status, res.Body)
+	}
+	var c struct {
+		ID     string
+		Budget *struct{ DailyUSD, MonthlyUSD *float64 } `json:"budget"`
+	}
+	res.Decode(t, &c)
+	if c.Budget == nil || c.Budget.DailyUSD == nil || *c.Budget.DailyUSD != 5 ||
+		c.Budget.MonthlyUSD != nil {
+		t.Fatalf("created budget = %+v", c.Budget)
+	}
+	bad := []struct {
+		body  any
+		field string
+	}{
+		{map[string]any{"dailyUsd": -1}, "budget.dailyUsd"},
+		{map[string]any{"monthlyUsd": 0}, "budget.monthlyUsd"},
+		{map[string]any{"weekly": 3}, "budget"},
+		{"lots", "budget"},
+	}
+	for _, b := range bad {
+		res := s.Do("PUT", "/api/campaigns/"+c.ID, admin, map[string]any{"budget": b.body})
+		if res.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(string(res.Body), `"`+b.field+`"`) {
+			t.Errorf("budget %v: %d %s, want 422 naming %s", b.body, res.Status, res.Body, b.field)
+		}
+	}
+	res = s.Do("PUT", "/api/campaigns/"+c.ID, admin, map[string]any{
+		"budget": map[string]any{"monthlyUsd": 100.5}})
+	res.Decode(t, &c)
+	if c.Budget == nil || c.Budget.DailyUSD != nil || *c.Budget.MonthlyUSD != 100.5 {
+		t.Errorf("updated budget = %+v", c.Budget)
+	}
+	res = s.Do("PUT", "/api/campaigns/"+c.ID, admin, map[string]any{"budget": nil})
+	res.Decode(t, &c)
+	if c.Budget != nil {
+		t.Errorf("cleared budget = %+v", c.Budget)
+	}
+}

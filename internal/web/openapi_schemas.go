@@ -40,11 +40,16 @@ func executorSchema() schema {
 
 func schemas() schema {
 	quiet := nullable(obj(schema{"start": str(), "end": str()}, "start", "end"))
+	budget := nullable(obj(schema{"dailyUsd": nullable(number()),
+		"monthlyUsd": nullable(number())}))
+	budget["description"] = "limits on what runs cost per day and per month in the " +
+		"campaign's time zone; at 80 % the feed is warned, at 100 % scheduled runs are " +
+		"skipped and manual runs need overrideBudget"
 	campaignInput := schema{
 		"name": str(), "company": str(), "type": strEnum(campaignTypes...),
 		"status": strEnum("active", "paused"), "color": schema{"type": "string",
 			"pattern": "^#[0-9A-Fa-f]{6}$"}, "icon": str(), "description": str(),
-		"timezone": str(), "quietHours": quiet, "config": anyObject(),
+		"timezone": str(), "quietHours": quiet, "budget": budget, "config": anyObject(),
 	}
 	patch := schema{}
 	for k, v := range campaignInput {
@@ -93,8 +98,8 @@ func schemas() schema {
 		"Campaign": obj(schema{"id": str(), "name": str(), "company": str(), "slug": str(),
 			"type": strEnum(campaignTypes...), "status": strEnum("active", "paused", "archived"),
 			"color": str(), "icon": str(), "description": str(), "timezone": str(),
-			"quietHours": quiet, "config": anyObject(), "agentCount": integer(),
-			"scheduleCount": integer(), "leadCount": integer(),
+			"quietHours": quiet, "budget": budget, "config": anyObject(),
+			"agentCount": integer(), "scheduleCount": integer(), "leadCount": integer(),
 			"lastActivityAt": nullable(dateTime()), "createdAt": dateTime(),
 			"updatedAt": dateTime(), "archivedAt": nullable(dateTime())}),
 		"CampaignList": listSchema("Campaign"),
