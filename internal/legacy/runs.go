@@ -86,7 +86,8 @@ func (r *run) writeRun(ctx context.Context, tx *database.Tx, rw row, sc *scope,
 	if err != nil {
 		return "", "", fmt.Errorf("insert run %s: %w", id, err)
 	}
-	r.touch(sc.campaign.id, &x.created)
+	// The rollup counts a run on the day it ended, or was created when its end is unknown.
+	r.touch(sc.campaign.id, &x.created, x.finished)
 	return Imported, id, nil
 }
 

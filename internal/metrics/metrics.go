@@ -4,19 +4,34 @@ package metrics
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/clawops/clawops/internal/access"
 	"github.com/clawops/clawops/internal/database"
+	"github.com/clawops/clawops/internal/derrors"
 	"github.com/clawops/clawops/internal/event"
 )
 
 // MaxRange is the longest span a listing or recompute may cover.
 const MaxRange = 366
 
-// Day is one campaign's numbers for one calendar day.
+// ErrNotFound is a campaign that does not exist.
+var ErrNotFound = fmt.Errorf("metrics: campaign %w", derrors.NotFound)
+
+// Day is one campaign's numbers for one calendar day in the campaign's timezone:
+//   - LeadsGenerated: leads and HOA contacts created that day;
+//   - LeadsContacted: leads and HOA contacts whose last contact falls on the day;
+//   - EmailsSent: email prospects first emailed that day, email-platform content posted that
+//     day, and the emailsSent increments of the runs that ended that day;
+//   - EmailsOpened, RepliesReceived: the increments agents reported in the results of the
+//     runs that ended that day;
+//   - AgentRuns: runs that ended that day, whatever their outcome (a run imported without an
+//     end time counts on the day it was created); AgentErrors: those that failed or timed out;
+//   - CostUSD: what those runs cost, rounded to a millionth of a dollar.
 type Day struct {
 	Date            string  `json:"date"`
 	LeadsGenerated  int     `json:"leadsGenerated"`
@@ -34,11 +49,14 @@ type Store struct {
 	db     *database.DB
 	broker *event.Broker
 	now    func() time.Time
+
+	mu    sync.Mutex
+	zones map[string]*time.Location
 }
 
 // NewStore returns a store over db; broker may be nil.
 func NewStore(db *database.DB, broker *event.Broker) *Store {
-	return &Store{db: db, broker: broker, now: time.Now}
+	return &Store{db: db, broker: broker, now: time.Now, zones: map[string]*time.Location{}}
 }
 
 // Days lists the rollup from..to inclusive (dates as YYYY-MM-DD), one row per day, days without
@@ -79,119 +97,201 @@ func (s *Store) Days(ctx context.Context, sc access.Scope, from, to time.Time) (
 	return out, nil
 }
 
-// Recompute rebuilds the rollup of from..to inclusive from the campaign's runs and records,
-// cutting days at midnight in the campaign's timezone. Recomputing twice gives the same rows.
+// Updated is the payload of a metrics.updated event: the campaign and the dates whose
+// figures were rebuilt.
+type Updated struct {
+	CampaignID string `json:"campaignId"`
+	From       string `json:"from"`
+	To         string `json:"to"`
+}
+
+// Recompute rebuilds the rollup of from..to inclusive (their calendar dates) from the
+// campaign's runs and records, cutting days at midnight in the campaign's timezone, and
+// returns the days. Recomputing twice gives the same rows.
 func (s *Store) Recompute(ctx context.Context, sc access.Scope, from, to time.Time) ([]Day, error) {
-	var tz string
-	err := s.db.R.QueryRowContext(ctx, `SELECT timezone FROM campaigns WHERE id = ?`,
-		sc.CampaignID()).Scan(&tz)
+	if to.Before(from) {
+		return nil, fmt.Errorf("metrics: recompute %s: the range ends before it starts",
+			sc.CampaignID())
+	}
+	var days []Day
+	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		loc, err := s.location(ctx, tx, sc.CampaignID())
+		if err != nil {
+			return err
+		}
+		days, err = count(ctx, tx, sc.CampaignID(), newSpan(loc, from, to))
+		if err != nil {
+			return err
+		}
+		if _, err := store(ctx, tx, sc.CampaignID(), days, s.stamp()); err != nil {
+			return err
+		}
+		s.announce(tx, sc.CampaignID(), days[0].Date, days[len(days)-1].Date)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("metrics: recompute %s: %w", sc.CampaignID(), err)
+	}
+	return days, nil
+}
+
+// Refresh recomputes, inside the caller's write transaction, the days of one campaign that
+// contain the given instants, so that a change and its figures commit together. Listeners of
+// the campaign hear metrics.updated once tx commits. Writers call it for the days their change
+// touched: a run that ended, a lead created or contacted, a prospect first emailed, an email
+// posted. Zero instants are ignored.
+func (s *Store) Refresh(ctx context.Context, tx *database.Tx, campaignID string,
+	at ...time.Time) error {
+	_, dates, err := s.refresh(ctx, tx, campaignID, at...)
+	if err != nil {
+		return err
+	}
+	if len(dates) > 0 {
+		s.announce(tx, campaignID, dates[0], dates[len(dates)-1])
+	}
+	return nil
+}
+
+// refresh is Refresh without the announcement. It reports how many stored rows changed and
+// the first and last date it rebuilt.
+func (s *Store) refresh(ctx context.Context, tx *database.Tx, campaignID string,
+	at ...time.Time) (int, []string, error) {
+	at = slices.DeleteFunc(slices.Clone(at), time.Time.IsZero)
+	if len(at) == 0 {
+		return 0, nil, nil
+	}
+	loc, err := s.location(ctx, tx, campaignID)
+	if err != nil {
+		return 0, nil, fmt.Errorf("metrics: refresh %s: %w", campaignID, err)
+	}
+	dates := make([]time.Time, len(at))
+	for i, t := range at {
+		dates[i] = dateOf(t.In(loc))
+	}
+	slices.SortFunc(dates, time.Time.Compare)
+	dates = slices.Compact(dates)
+	changed := 0
+	for _, run := range consecutive(dates) {
+		days, err := count(ctx, tx, campaignID, newSpan(loc, run[0], run[1]))
+		if err != nil {
+			return changed, nil, err
+		}
+		n, err := store(ctx, tx, campaignID, days, s.stamp())
+		changed += n
+		if err != nil {
+			return changed, nil, err
+		}
+	}
+	return changed, []string{dates[0].Format(time.DateOnly),
+		dates[len(dates)-1].Format(time.DateOnly)}, nil
+}
+
+// consecutive groups sorted, distinct dates into runs of consecutive days, each given as its
+// first and last date, so that neighbouring days are counted by one read per table.
+func consecutive(dates []time.Time) [][2]time.Time {
+	var out [][2]time.Time
+	for _, d := range dates {
+		if n := len(out); n > 0 && out[n-1][1].AddDate(0, 0, 1).Equal(d) {
+			out[n-1][1] = d
+			continue
+		}
+		out = append(out, [2]time.Time{d, d})
+	}
+	return out
+}
+
+// Repair recomputes today and yesterday, in each campaign's own timezone, of every active
+// campaign, catching whatever a writer did not refresh. It returns how many campaigns had
+// figures that changed; those campaigns' listeners hear metrics.updated.
+func (s *Store) Repair(ctx context.Context) (int, error) {
+	ids, err := s.CampaignIDs(ctx, true)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	fixed := 0
+	for _, id := range ids {
+		var changed int
+		err := s.db.Tx(ctx, func(tx *database.Tx) error {
+			n, dates, err := s.refresh(ctx, tx, id, now.Add(-24*time.Hour), now)
+			if n > 0 {
+				s.announce(tx, id, dates[0], dates[1])
+			}
+			changed = n
+			return err
+		})
+		if err != nil {
+			return fixed, fmt.Errorf("metrics: repair %s: %w", id, err)
+		}
+		if changed > 0 {
+			slog.Info("Repaired daily metrics", "campaign_id", id, "rows", changed)
+			fixed++
+		}
+	}
+	return fixed, nil
+}
+
+// CampaignIDs lists every campaign, or only the active ones, for work done across campaigns
+// by the server itself.
+func (s *Store) CampaignIDs(ctx context.Context, activeOnly bool) ([]string, error) {
+	q := `SELECT id FROM campaigns ORDER BY id`
+	if activeOnly {
+		q = `SELECT id FROM campaigns WHERE status = 'active' ORDER BY id`
+	}
+	rows, err := s.db.R.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: list campaigns: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("metrics: list campaigns: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("metrics: list campaigns: %w", err)
+	}
+	return ids, nil
+}
+
+// location is the campaign's timezone, read in tx so that it is the one the change sees. An
+// unknown zone counts in UTC. Loaded zones are kept, since loading one reads the zone database.
+func (s *Store) location(ctx context.Context, tx *database.Tx,
+	campaignID string) (*time.Location, error) {
+	var tz string
+	err := tx.QueryRowContext(ctx, `SELECT timezone FROM campaigns WHERE id = ?`,
+		campaignID).Scan(&tz)
+	if database.IsNoRows(err) {
+		return nil, fmt.Errorf("metrics: campaign %s: %w", campaignID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("metrics: timezone of %s: %w", campaignID, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if loc, ok := s.zones[tz]; ok {
+		return loc, nil
 	}
 	loc, err := time.LoadLocation(tz)
 	if err != nil {
 		loc = time.UTC
 	}
-	now := database.FormatTime(s.now())
-	var days []Day
-	err = s.db.Tx(ctx, func(tx *database.Tx) error {
-		for day := from; !day.After(to); day = day.AddDate(0, 0, 1) {
-			start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
-			end := start.AddDate(0, 0, 1)
-			d, err := count(ctx, tx, sc.CampaignID(), start, end)
-			if err != nil {
-				return err
-			}
-			d.Date = day.Format(time.DateOnly)
-			if err := upsert(ctx, tx, sc.CampaignID(), d, now); err != nil {
-				return err
-			}
-			days = append(days, d)
-		}
-		if s.broker != nil {
-			tx.OnCommit(func() {
-				s.broker.Publish(event.Event{Type: "metrics.updated", CampaignID: sc.CampaignID(),
-					Data: map[string]any{"campaignId": sc.CampaignID(),
-						"from": from.Format(time.DateOnly), "to": to.Format(time.DateOnly)}})
-			})
-		}
-		return nil
+	s.zones[tz] = loc
+	return loc, nil
+}
+
+// announce tells the campaign's listeners, once tx commits, which days were rebuilt.
+func (s *Store) announce(tx *database.Tx, campaignID, from, to string) {
+	if s.broker == nil {
+		return
+	}
+	u := Updated{CampaignID: campaignID, From: from, To: to}
+	tx.OnCommit(func() {
+		s.broker.Publish(event.Event{Type: "metrics.updated", CampaignID: campaignID, Data: u})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return days, nil
 }
 
-// count computes one day's numbers; [start, end) are the day's bounds in UTC.
-func count(ctx context.Context, tx *database.Tx, campaignID string, start, end time.Time) (Day, error) {
-	a, b := database.FormatTime(start), database.FormatTime(end)
-	var d Day
-	err := tx.QueryRowContext(ctx, `
-		SELECT
-			(SELECT COUNT(*) FROM leads WHERE campaign_id = ? AND created_at >= ? AND created_at < ?)
-			+ (SELECT COUNT(*) FROM hoa_contacts
-				WHERE campaign_id = ? AND created_at >= ? AND created_at < ?),
-			(SELECT COUNT(*) FROM leads
-				WHERE campaign_id = ? AND last_contacted_at >= ? AND last_contacted_at < ?)
-			+ (SELECT COUNT(*) FROM hoa_contacts
-				WHERE campaign_id = ? AND last_contacted_at >= ? AND last_contacted_at < ?),
-			(SELECT COUNT(*) FROM email_prospects
-				WHERE campaign_id = ? AND first_email_sent_at >= ? AND first_email_sent_at < ?)
-			+ (SELECT COUNT(*) FROM content_queue WHERE campaign_id = ? AND platform = 'email'
-				AND status = 'posted' AND posted_at >= ? AND posted_at < ?),
-			(SELECT COUNT(*) FROM runs WHERE campaign_id = ? AND created_at >= ? AND created_at < ?),
-			(SELECT COUNT(*) FROM runs WHERE campaign_id = ? AND status IN ('failed', 'timeout')
-				AND created_at >= ? AND created_at < ?),
-			(SELECT COALESCE(SUM(cost_usd), 0) FROM runs
-				WHERE campaign_id = ? AND created_at >= ? AND created_at < ?)`,
-		campaignID, a, b, campaignID, a, b, campaignID, a, b, campaignID, a, b,
-		campaignID, a, b, campaignID, a, b, campaignID, a, b, campaignID, a, b,
-		campaignID, a, b).Scan(&d.LeadsGenerated, &d.LeadsContacted, &d.EmailsSent,
-		&d.AgentRuns, &d.AgentErrors, &d.CostUSD)
-	if err != nil {
-		return Day{}, fmt.Errorf("metrics: count %s %s: %w", campaignID, a, err)
-	}
-	// Opens, replies and extra sends are the increments agents report in their results.
-	rows, err := tx.QueryContext(ctx, `
-		SELECT metrics FROM runs
-		WHERE campaign_id = ? AND created_at >= ? AND created_at < ? AND metrics <> '{}'`,
-		campaignID, a, b)
-	if err != nil {
-		return Day{}, fmt.Errorf("metrics: run increments %s %s: %w", campaignID, a, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var raw string
-		if err := rows.Scan(&raw); err != nil {
-			return Day{}, fmt.Errorf("metrics: run increments %s %s: %w", campaignID, a, err)
-		}
-		var inc struct{ EmailsOpened, RepliesReceived, EmailsSent int }
-		if json.Unmarshal([]byte(raw), &inc) == nil {
-			d.EmailsOpened += inc.EmailsOpened
-			d.RepliesReceived += inc.RepliesReceived
-			d.EmailsSent += inc.EmailsSent
-		}
-	}
-	return d, rows.Err()
-}
-
-func upsert(ctx context.Context, tx *database.Tx, campaignID string, d Day, now string) error {
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO campaign_metrics (campaign_id, date, leads_generated, leads_contacted,
-			emails_sent, emails_opened, replies_received, agent_runs, agent_errors, cost_usd,
-			updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (campaign_id, date) DO UPDATE SET
-			leads_generated = excluded.leads_generated, leads_contacted = excluded.leads_contacted,
-			emails_sent = excluded.emails_sent, emails_opened = excluded.emails_opened,
-			replies_received = excluded.replies_received, agent_runs = excluded.agent_runs,
-			agent_errors = excluded.agent_errors, cost_usd = excluded.cost_usd,
-			updated_at = excluded.updated_at`,
-		campaignID, d.Date, d.LeadsGenerated, d.LeadsContacted, d.EmailsSent, d.EmailsOpened,
-		d.RepliesReceived, d.AgentRuns, d.AgentErrors, d.CostUSD, now)
-	if err != nil {
-		return fmt.Errorf("metrics: store %s %s: %w", campaignID, d.Date, err)
-	}
-	return nil
-}
+func (s *Store) stamp() string { return database.FormatTime(s.now()) }

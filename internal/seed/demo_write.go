@@ -58,7 +58,8 @@ func countInto(h *history, f fleet, days map[string]*metricRow) {
 		if r.campaignID != f.campaignID {
 			continue
 		}
-		m := at(&r.startedAt)
+		// The rollup counts a run on the day it ended.
+		m := at(&r.finishedAt)
 		m.runs++
 		if r.status == "failed" || r.status == "timeout" {
 			m.errors++
