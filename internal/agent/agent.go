@@ -108,12 +108,14 @@ type Agent struct {
 	// by top-level key.
 	EffectiveConfig json.RawMessage `json:"effectiveConfig"`
 	Status          string          `json:"status"`
-	RunCount        int             `json:"runCount"`
-	ErrorCount      int             `json:"errorCount"`
-	LastRunAt       *time.Time      `json:"lastRunAt"`
-	LastRunStatus   string          `json:"lastRunStatus"`
-	CreatedAt       time.Time       `json:"createdAt"`
-	UpdatedAt       time.Time       `json:"updatedAt"`
+	// MaxConcurrentRuns is how many runs of the agent may go at once.
+	MaxConcurrentRuns int        `json:"maxConcurrentRuns"`
+	RunCount          int        `json:"runCount"`
+	ErrorCount        int        `json:"errorCount"`
+	LastRunAt         *time.Time `json:"lastRunAt"`
+	LastRunStatus     string     `json:"lastRunStatus"`
+	CreatedAt         time.Time  `json:"createdAt"`
+	UpdatedAt         time.Time  `json:"updatedAt"`
 }
 
 // MarshalJSON writes an empty TemplateID as null.
@@ -143,10 +145,11 @@ type NewAgent struct {
 // AgentPatch is a partial update of an agent; nil fields are left unchanged. Config replaces
 // the overrides as a whole.
 type AgentPatch struct {
-	Name     *string         `json:"name"`
-	Status   *string         `json:"status"`
-	Executor *Executor       `json:"executor"`
-	Config   json.RawMessage `json:"config"`
+	Name              *string         `json:"name"`
+	Status            *string         `json:"status"`
+	Executor          *Executor       `json:"executor"`
+	Config            json.RawMessage `json:"config"`
+	MaxConcurrentRuns *int            `json:"maxConcurrentRuns"`
 }
 
 // normalize fills the defaults of a new template and validates it.
@@ -235,8 +238,17 @@ func (p AgentPatch) apply(a *Agent) error {
 		}
 		a.Config = checkConfig(f, "config", p.Config)
 	}
+	if p.MaxConcurrentRuns != nil {
+		a.MaxConcurrentRuns = *p.MaxConcurrentRuns
+		if a.MaxConcurrentRuns < 1 || a.MaxConcurrentRuns > MaxConcurrentRuns {
+			f.Add("maxConcurrentRuns", fmt.Sprintf("must be from 1 to %d", MaxConcurrentRuns))
+		}
+	}
 	return f.Err()
 }
+
+// MaxConcurrentRuns bounds how many runs of one agent may go at once.
+const MaxConcurrentRuns = 100
 
 // checkConfig validates a JSON object of at most 64 KiB and returns it compacted.
 func checkConfig(f derrors.Fields, field string, cfg json.RawMessage) json.RawMessage {

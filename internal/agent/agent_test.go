@@ -305,7 +305,8 @@ func TestAssignAgent(t *testing.T) {
 		Executor:        Executor{Type: ExecutorOpenClaw, AgentID: "writer", TimeoutSeconds: 600},
 		Config:          json.RawMessage(`{}`),
 		EffectiveConfig: json.RawMessage(`{"tone":"plain","words":1200}`),
-		Status:          StatusIdle, CreatedAt: got.CreatedAt, UpdatedAt: got.UpdatedAt,
+		Status:          StatusIdle, MaxConcurrentRuns: 1, CreatedAt: got.CreatedAt,
+		UpdatedAt: got.UpdatedAt,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("AssignAgent(from template) (-want +got):\n%s", diff)

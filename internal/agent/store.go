@@ -18,8 +18,8 @@ import (
 const selectAgent = `
 	SELECT a.id, a.campaign_id, COALESCE(a.template_id, ''), COALESCE(t.name, ''),
 		COALESCE(t.default_config, '{}'), a.name, a.executor, a.config, a.status, a.run_count,
-		a.error_count, a.last_run_at, COALESCE(a.last_run_status, ''), a.created_at,
-		a.updated_at
+		a.error_count, a.last_run_at, COALESCE(a.last_run_status, ''), a.max_concurrent_runs,
+		a.created_at, a.updated_at
 	FROM agents a
 	LEFT JOIN agent_templates t ON t.id = a.template_id
 	WHERE a.campaign_id = ?`
@@ -29,7 +29,8 @@ func scanAgent(r rowScanner) (Agent, error) {
 	var tplConfig, executor, config string
 	err := r.Scan(&a.ID, &a.CampaignID, &a.TemplateID, &a.TemplateName, &tplConfig, &a.Name,
 		&executor, &config, &a.Status, &a.RunCount, &a.ErrorCount, database.NullTime(&a.LastRunAt),
-		&a.LastRunStatus, database.Time(&a.CreatedAt), database.Time(&a.UpdatedAt))
+		&a.LastRunStatus, &a.MaxConcurrentRuns, database.Time(&a.CreatedAt),
+		database.Time(&a.UpdatedAt))
 	if err != nil {
 		return a, err
 	}
@@ -232,10 +233,11 @@ func (s *Store) saveAgent(ctx context.Context, tx *database.Tx, sc access.Scope,
 		return Agent{}, fmt.Errorf("agent: update %s: %w", after.ID, err)
 	}
 	_, err = tx.ExecContext(ctx, `
-		UPDATE agents SET name = ?, status = ?, executor = ?, config = ?, updated_at = ?
+		UPDATE agents SET name = ?, status = ?, executor = ?, config = ?,
+			max_concurrent_runs = ?, updated_at = ?
 		WHERE campaign_id = ? AND id = ?`,
 		after.Name, after.Status, string(executor), string(after.Config),
-		database.FormatTime(s.now()), sc.CampaignID(), after.ID)
+		after.MaxConcurrentRuns, database.FormatTime(s.now()), sc.CampaignID(), after.ID)
 	if database.IsUniqueViolation(err) {
 		return Agent{}, fmt.Errorf("agent: rename %s to %q: %w", after.ID, after.Name, ErrNameTaken)
 	}
@@ -266,6 +268,9 @@ func changedFields(a, b Agent) []string {
 	}
 	if string(a.Config) != string(b.Config) {
 		out = append(out, "config")
+	}
+	if a.MaxConcurrentRuns != b.MaxConcurrentRuns {
+		out = append(out, "concurrent runs")
 	}
 	return out
 }

@@ -780,7 +780,6 @@ func (s *Store) changed(tx *database.Tx, sc access.Scope, c *Collection, op, id 
 	})
 }
 
-// summary is a short text that stands for a record in the feed.
 // Summary names the record in a line: its summary fields joined, or its id when they are
 // empty.
 func (r Record) Summary() string {
