@@ -81,8 +81,11 @@ func (s *Store) Record(ctx context.Context, tx *database.Tx, sc access.Scope, e 
 
 // Filter narrows a feed listing.
 type Filter struct {
+	// Type is a full type ("run.failed") or a category ("run") standing for all its types.
 	Type     string
 	Severity string
+	// From and To bound the entries' times: From included, To excluded.
+	From, To *time.Time
 	Limit    int
 	Cursor   string
 }
@@ -91,13 +94,26 @@ type Filter struct {
 func (s *Store) Entries(ctx context.Context, sc access.Scope, f Filter) ([]Entry, string, error) {
 	where := []string{"campaign_id = ?"}
 	args := []any{sc.CampaignID()}
-	if f.Type != "" {
+	switch {
+	case strings.Contains(f.Type, "."):
 		where = append(where, "type = ?")
 		args = append(args, f.Type)
+	case f.Type != "":
+		// Every type of the category: they sort between "run." and "run/".
+		where = append(where, "type >= ? AND type < ?")
+		args = append(args, f.Type+".", f.Type+"/")
 	}
 	if f.Severity != "" {
 		where = append(where, "severity = ?")
 		args = append(args, f.Severity)
+	}
+	if f.From != nil {
+		where = append(where, "created_at >= ?")
+		args = append(args, database.FormatTime(*f.From))
+	}
+	if f.To != nil {
+		where = append(where, "created_at < ?")
+		args = append(args, database.FormatTime(*f.To))
 	}
 	if f.Cursor != "" {
 		key, err := database.DecodeCursor(f.Cursor, 2)
@@ -108,6 +124,9 @@ func (s *Store) Entries(ctx context.Context, sc access.Scope, f Filter) ([]Entry
 		args = append(args, key[0], key[0], key[1])
 	}
 	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
 	args = append(args, limit+1)
 	rows, err := s.db.R.QueryContext(ctx, `
 		SELECT id, campaign_id, type, severity, title, detail, COALESCE(agent_id, ''),

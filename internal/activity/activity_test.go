@@ -5,12 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/clawops/clawops/internal/testutil/testdb"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/clawops/clawops/internal/access"
 	"github.com/clawops/clawops/internal/activity"
 	"github.com/clawops/clawops/internal/database"
 	"github.com/clawops/clawops/internal/event"
+	"github.com/clawops/clawops/internal/testutil/testdb"
 )
 
 func setup(t *testing.T) (*activity.Store, *database.DB, *event.Broker) {
@@ -113,5 +114,53 @@ func TestLiveEventsOnlyAfterCommitAndOnlyToTheCampaign(t *testing.T) {
 	case e := <-subB.C:
 		t.Errorf("B heard A's event %+v", e)
 	default:
+	}
+}
+
+func TestFeedFiltersByCategoryTypeSeverityAndTime(t *testing.T) {
+	s, db, _ := setup(t)
+	ctx := context.Background()
+	base := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	entries := []activity.Entry{
+		{Type: activity.RunStarted, Title: "started"},
+		{Type: activity.RunFailed, Severity: activity.Error, Title: "failed"},
+		{Type: activity.RunCompleted, Severity: activity.Success, Title: "completed"},
+		{Type: "runner.odd", Title: "not a run"},
+		{Type: activity.ScheduleUpdated, Title: "schedule"},
+	}
+	for i, e := range entries {
+		e.CreatedAt = base.Add(time.Duration(i) * time.Hour)
+		record(t, s, db, access.System("a"), e)
+	}
+	record(t, s, db, access.System("b"), activity.Entry{Type: activity.RunFailed, Title: "b"})
+	at := func(h int) *time.Time { t := base.Add(time.Duration(h) * time.Hour); return &t }
+	tests := []struct {
+		name string
+		f    activity.Filter
+		want []string
+	}{
+		{"a category stands for its types", activity.Filter{Type: "run"},
+			[]string{"completed", "failed", "started"}},
+		{"a full type", activity.Filter{Type: activity.RunFailed}, []string{"failed"}},
+		{"severity", activity.Filter{Severity: activity.Success}, []string{"completed"}},
+		{"time from included, to excluded", activity.Filter{From: at(1), To: at(3)},
+			[]string{"completed", "failed"}},
+		{"everything together", activity.Filter{Type: "run", From: at(1), Severity: "error"},
+			[]string{"failed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page, _, err := s.Entries(ctx, access.System("a"), tt.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range page {
+				got = append(got, e.Title)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("titles (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

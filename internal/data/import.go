@@ -384,6 +384,10 @@ func (s *Store) runImport(sc access.Scope, c *Collection, im Import) {
 			im.Status, im.Error = ImportFailed, importProblem(err)
 			slog.Warn("Import failed", "import_id", im.ID, "campaign_id", im.CampaignID,
 				"collection", c.Path, "err", err)
+			if err := s.importFailed(ctx, sc, c, im); err != nil {
+				slog.Error("Recording a failed import in the feed failed", "import_id", im.ID,
+					"err", err)
+			}
 		}
 		now := s.now().UTC().Truncate(time.Millisecond)
 		im.Finished = &now
@@ -433,12 +437,26 @@ func (s *Store) importFile(ctx context.Context, sc access.Scope, c *Collection, 
 	return s.db.Tx(ctx, func(tx *database.Tx) error {
 		s.changed(tx, sc, c, "imported", "")
 		return s.recordActivity(ctx, tx, sc, c, activity.Entry{
-			Type:     c.ActivityType + ".imported",
+			Type:     activity.ImportCompleted,
 			Severity: activity.Success,
 			Title: fmt.Sprintf("%s imported from %s", plural(im.Created, c.Singular),
 				cmpName(im.Filename)),
 			Detail: fmt.Sprintf("%d rows read, %d duplicates skipped, %d rejected.",
 				im.TotalRows, im.Skipped, im.Rejected),
+		})
+	})
+}
+
+// importFailed tells the feed that an import ended without storing its file.
+func (s *Store) importFailed(ctx context.Context, sc access.Scope, c *Collection,
+	im Import) error {
+	return s.db.Tx(ctx, func(tx *database.Tx) error {
+		s.changed(tx, sc, c, "imported", "")
+		return s.recordActivity(ctx, tx, sc, c, activity.Entry{
+			Type:     activity.ImportFailed,
+			Severity: activity.Error,
+			Title:    fmt.Sprintf("Import of %s into %s failed", cmpName(im.Filename), c.Title),
+			Detail:   im.Error,
 		})
 	})
 }

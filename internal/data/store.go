@@ -15,6 +15,7 @@ import (
 	"github.com/clawops/clawops/internal/database"
 	"github.com/clawops/clawops/internal/derrors"
 	"github.com/clawops/clawops/internal/event"
+	"github.com/clawops/clawops/internal/metrics"
 )
 
 // Errors of the data store.
@@ -32,14 +33,17 @@ type Store struct {
 	db       *database.DB
 	activity *activity.Store
 	broker   *event.Broker
-	now      func() time.Time
+	// metrics recounts the days a change touched, in the change's own transaction.
+	metrics *metrics.Store
+	now     func() time.Time
 	// jobs counts the imports running in the background.
 	jobs sync.WaitGroup
 }
 
 // NewStore returns a store over db; broker may be nil when nothing listens live.
 func NewStore(db *database.DB, act *activity.Store, broker *event.Broker) *Store {
-	return &Store{db: db, activity: act, broker: broker, now: time.Now}
+	return &Store{db: db, activity: act, broker: broker, metrics: metrics.NewStore(db, broker),
+		now: time.Now}
 }
 
 type querier interface {
@@ -283,6 +287,11 @@ func (s *Store) create(ctx context.Context, sc access.Scope, c *Collection,
 		if !created {
 			return ErrDuplicate
 		}
+		days := &touched{}
+		days.row(rec)
+		if err := s.refresh(ctx, tx, sc, days); err != nil {
+			return err
+		}
 		s.changed(tx, sc, c, "created", rec.ID)
 		return s.recordActivity(ctx, tx, sc, c, activity.Entry{
 			Type:  c.ActivityType + ".created",
@@ -359,6 +368,13 @@ func (s *Store) insertMany(ctx context.Context, sc access.Scope, c *Collection, 
 		}
 		res.Created, res.Skipped = len(added), len(vals)-len(added)
 		if err := c.index(ctx, tx, sc.CampaignID(), added); err != nil {
+			return err
+		}
+		days := &touched{}
+		for _, r := range added {
+			days.row(r)
+		}
+		if err := s.refresh(ctx, tx, sc, days); err != nil {
 			return err
 		}
 		if res.Created == 0 || quiet {
@@ -472,9 +488,12 @@ func (s *Store) updateRecord(ctx context.Context, sc access.Scope, c *Collection
 	patch Values) (Record, error) {
 	var rec Record
 	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		days := &touched{}
 		var err error
-		rec, err = s.update(ctx, tx, sc, c, id, patch)
-		return err
+		if rec, err = s.update(ctx, tx, sc, c, id, patch, days); err != nil {
+			return err
+		}
+		return s.refresh(ctx, tx, sc, days)
 	})
 	if err != nil {
 		return Record{}, fmt.Errorf("data: update %s %s: %w", c.Path, id, err)
@@ -482,9 +501,10 @@ func (s *Store) updateRecord(ctx context.Context, sc access.Scope, c *Collection
 	return rec, nil
 }
 
-// update applies patch to one row inside tx.
+// update applies patch to one row inside tx, adding the days the change moves the metrics at
+// to days.
 func (s *Store) update(ctx context.Context, tx *database.Tx, sc access.Scope, c *Collection,
-	id string, patch Values) (Record, error) {
+	id string, patch Values, days *touched) (Record, error) {
 	rec, err := c.get(ctx, tx, sc.CampaignID(), id)
 	if err != nil {
 		return Record{}, err
@@ -492,6 +512,7 @@ func (s *Store) update(ctx context.Context, tx *database.Tx, sc access.Scope, c 
 	if len(patch) == 0 {
 		return rec, nil
 	}
+	days.change(rec, patch)
 	for k, v := range patch {
 		rec.Values[k] = v
 	}
@@ -527,6 +548,14 @@ func (s *Store) DeleteRecord(ctx context.Context, sc access.Scope, c *Collection
 		return err
 	}
 	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		days := &touched{}
+		if _, ok := counted[c]; ok {
+			cur, err := c.get(ctx, tx, sc.CampaignID(), id)
+			if err != nil {
+				return err
+			}
+			days.row(cur)
+		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM "+c.Table+" WHERE campaign_id = ? AND id = ?",
 			sc.CampaignID(), id)
 		if err != nil {
@@ -536,7 +565,7 @@ func (s *Store) DeleteRecord(ctx context.Context, sc access.Scope, c *Collection
 			return errors.Join(ErrNotFound, err)
 		}
 		s.changed(tx, sc, c, "deleted", id)
-		return nil
+		return s.refresh(ctx, tx, sc, days)
 	})
 	if err != nil {
 		return fmt.Errorf("data: delete %s %s: %w", c.Path, id, err)
@@ -580,7 +609,11 @@ func (s *Store) Step(ctx context.Context, sc access.Scope, c *Collection, id, ac
 		}
 		a.apply(patch, s.now())
 		patch[c.Status] = a.To
-		if rec, err = s.update(ctx, tx, sc, c, id, patch); err != nil {
+		days := &touched{}
+		if rec, err = s.update(ctx, tx, sc, c, id, patch, days); err != nil {
+			return err
+		}
+		if err := s.refresh(ctx, tx, sc, days); err != nil {
 			return err
 		}
 		return s.recordActivity(ctx, tx, sc, c, activity.Entry{
@@ -644,8 +677,9 @@ func (s *Store) ChangeRecords(ctx context.Context, sc access.Scope, c *Collectio
 	}
 	out := BulkOutcome{Skipped: []SkippedItem{}}
 	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		days := &touched{}
 		for _, id := range ch.IDs {
-			reason, err := s.changeOne(ctx, tx, sc, c, id, ch)
+			reason, err := s.changeOne(ctx, tx, sc, c, id, ch, days)
 			if err != nil {
 				return err
 			}
@@ -657,6 +691,9 @@ func (s *Store) ChangeRecords(ctx context.Context, sc access.Scope, c *Collectio
 		}
 		if out.Changed == 0 {
 			return nil
+		}
+		if err := s.refresh(ctx, tx, sc, days); err != nil {
+			return err
 		}
 		return s.recordActivity(ctx, tx, sc, c, bulkEntry(c, ch, out))
 	})
@@ -695,9 +732,10 @@ func (c *Collection) checkBulk(ch *BulkChange) error {
 	return fs.Err()
 }
 
-// changeOne applies a bulk change to one row and returns why it was skipped, if it was.
+// changeOne applies a bulk change to one row and returns why it was skipped, if it was. The
+// days the change moves the metrics at are added to days.
 func (s *Store) changeOne(ctx context.Context, tx *database.Tx, sc access.Scope, c *Collection,
-	id string, ch BulkChange) (string, error) {
+	id string, ch BulkChange, days *touched) (string, error) {
 	cur, err := c.get(ctx, tx, sc.CampaignID(), id)
 	if errors.Is(err, ErrNotFound) {
 		return "not found", nil
@@ -711,13 +749,14 @@ func (s *Store) changeOne(ctx context.Context, tx *database.Tx, sc access.Scope,
 			sc.CampaignID(), id)
 		if err == nil {
 			s.changed(tx, sc, c, "deleted", id)
+			days.row(cur)
 		}
 		return "", err
 	case "status":
 		if cur.Text(c.Status) == ch.Status {
 			return "already " + ch.Status, nil
 		}
-		_, err := s.update(ctx, tx, sc, c, id, Values{c.Status: ch.Status})
+		_, err := s.update(ctx, tx, sc, c, id, Values{c.Status: ch.Status}, days)
 		return "", err
 	}
 	a, _ := c.Action(ch.Action)
@@ -726,7 +765,7 @@ func (s *Store) changeOne(ctx context.Context, tx *database.Tx, sc access.Scope,
 	}
 	patch := Values{c.Status: a.To}
 	a.apply(patch, s.now())
-	_, err = s.update(ctx, tx, sc, c, id, patch)
+	_, err = s.update(ctx, tx, sc, c, id, patch, days)
 	return "", err
 }
 

@@ -340,15 +340,34 @@ func (s *Server) activityList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sev := c.QueryParam("severity")
-	if sev != "" && !slices.Contains([]string{"info", "success", "warning", "error"}, sev) {
-		return badRequest("query parameter severity must be info, success, warning or error")
+	f, err := activityFilter(c)
+	if err != nil {
+		return err
 	}
-	items, next, err := s.Activity.Entries(c.Request().Context(), sc, activity.Filter{
-		Type: c.QueryParam("type"), Severity: sev, Limit: limit, Cursor: c.QueryParam("cursor"),
-	})
+	f.Limit, f.Cursor = limit, c.QueryParam("cursor")
+	items, next, err := s.Activity.Entries(c.Request().Context(), sc, f)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, listOf(items, next))
+}
+
+// activityFilter reads ?type= (a type or a category), ?severity=, ?from= and ?to=.
+func activityFilter(c echo.Context) (activity.Filter, error) {
+	f := activity.Filter{Type: c.QueryParam("type"), Severity: c.QueryParam("severity")}
+	if f.Type != "" && !activity.ValidType(f.Type) {
+		return f, badRequest("query parameter type must be an activity type such as " +
+			"run.failed, or a category such as run")
+	}
+	if f.Severity != "" && !slices.Contains(activity.Severities, f.Severity) {
+		return f, badRequest("query parameter severity must be info, success, warning or error")
+	}
+	var err error
+	if f.From, err = queryTime(c, "from"); err != nil {
+		return f, err
+	}
+	if f.To, err = queryTime(c, "to"); err != nil {
+		return f, err
+	}
+	return f, nil
 }
