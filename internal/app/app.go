@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clawops/clawops/internal/activity"
@@ -24,8 +25,11 @@ import (
 	"github.com/clawops/clawops/internal/data"
 	"github.com/clawops/clawops/internal/database"
 	"github.com/clawops/clawops/internal/event"
+	"github.com/clawops/clawops/internal/executor"
 	"github.com/clawops/clawops/internal/metrics"
+	"github.com/clawops/clawops/internal/run"
 	"github.com/clawops/clawops/internal/schedule"
+	"github.com/clawops/clawops/internal/scheduler"
 	"github.com/clawops/clawops/internal/seed"
 	"github.com/clawops/clawops/internal/web"
 )
@@ -43,6 +47,13 @@ type App struct {
 	// Data keeps the campaigns' records and runs CSV imports in the background; Close
 	// waits for them.
 	Data *data.Store
+	// Runs, Engine and Scheduler carry out agent runs once Start has been called.
+	Runs      *run.Store
+	Engine    *run.Engine
+	Scheduler *scheduler.Scheduler
+
+	stopWorkers context.CancelFunc
+	workers     sync.WaitGroup
 }
 
 // Open opens and migrates the database, creates the default campaign and the first admin when
@@ -86,13 +97,22 @@ func build(ctx context.Context, cfg config.Config, db *database.DB, out io.Write
 	if err := records.FailInterrupted(ctx); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
+	runs := run.NewStore(db, act, broker)
+	if n, err := runs.FailInterrupted(ctx); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	} else if n > 0 {
+		slog.Warn("Runs interrupted by the last stop were marked failed", "runs", n)
+	}
+	engine := run.NewEngine(runs, agents, records, nil, executor.Run,
+		run.Limits{Global: cfg.MaxRuns, PerCampaign: cfg.MaxRunsPerCampaign})
 	srv := web.New(web.Deps{
 		DB: db, Users: users, Campaigns: campaigns, Agents: agents, Schedules: schedules,
-		Activity: act, Data: records,
+		Activity: act, Data: records, Runs: runs, Engine: engine,
 		Audit: audit.NewStore(db), Metrics: metrics.NewStore(db, broker), Broker: broker,
 		SecureCookies: cfg.SecureCookies,
 	})
-	return &App{cfg: cfg, DB: db, Users: users, Server: srv, broker: broker, Data: records}, nil
+	return &App{cfg: cfg, DB: db, Users: users, Server: srv, broker: broker, Data: records,
+		Runs: runs, Engine: engine, Scheduler: scheduler.New(db, runs)}, nil
 }
 
 // ensureAdmin creates the first admin on a database without users. A generated password is
@@ -151,6 +171,7 @@ func (a *App) ServeListener(ctx context.Context, ln net.Listener, out io.Writer)
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	a.Start()
 	go a.sweep(ctx, time.Hour)
 	select {
 	case err := <-errc:
@@ -207,8 +228,28 @@ func (a *App) sweep(ctx context.Context, every time.Duration) {
 	}
 }
 
-// Close lets running imports finish, then releases the database.
+// Start begins the background work: the run engine and the scheduler. Close stops it.
+func (a *App) Start() {
+	ctx := a.StartRuns()
+	a.workers.Go(func() { a.Scheduler.Run(ctx) })
+}
+
+// StartRuns starts the run engine alone, without the scheduler, and returns the context that
+// Close ends; tests that drive the scheduler's clock themselves start the server this way.
+func (a *App) StartRuns() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stopWorkers = cancel
+	a.workers.Go(func() { a.Engine.Run(ctx) })
+	return ctx
+}
+
+// Close stops the background work, whose runs still going are recorded as interrupted, lets
+// running imports finish, then releases the database.
 func (a *App) Close() error {
+	if a.stopWorkers != nil {
+		a.stopWorkers()
+		a.workers.Wait()
+	}
 	a.Data.WaitImports()
 	return a.DB.Close()
 }

@@ -32,6 +32,10 @@ type Config struct {
 	// LogFormat is "text" or "json"; LogLevel is debug, info, warn or error.
 	LogFormat string
 	LogLevel  slog.Level
+	// MaxRuns and MaxRunsPerCampaign bound how many agent runs go at once, in all and in
+	// one campaign.
+	MaxRuns            int
+	MaxRunsPerCampaign int
 }
 
 // Defaults.
@@ -39,6 +43,9 @@ const (
 	DefaultAddr       = "127.0.0.1:3001"
 	DefaultDBPath     = "./data/clawops.db"
 	DefaultAdminEmail = "admin@clawops.local"
+	DefaultMaxRuns    = 8
+	// DefaultMaxRunsPerCampaign keeps one busy campaign from taking every place.
+	DefaultMaxRunsPerCampaign = 4
 )
 
 // LoadServe reads the settings of `clawops serve` from args and env (env names a variable's
@@ -63,8 +70,21 @@ func LoadServe(args []string, env func(string) string, stderr io.Writer) (Config
 		}
 		return b
 	}
+	intEnv := func(name string, def int) int {
+		v := env(name)
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a whole number", name, v))
+		}
+		return n
+	}
 	cfg.Demo = boolEnv("CLAWOPS_DEMO")
 	cfg.SecureCookies = boolEnv("CLAWOPS_SECURE_COOKIES")
+	cfg.MaxRuns = intEnv("CLAWOPS_MAX_RUNS", DefaultMaxRuns)
+	cfg.MaxRunsPerCampaign = intEnv("CLAWOPS_MAX_RUNS_PER_CAMPAIGN", DefaultMaxRunsPerCampaign)
 	level := or(env("CLAWOPS_LOG_LEVEL"), "info")
 
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -76,6 +96,10 @@ func LoadServe(args []string, env func(string) string, stderr io.Writer) (Config
 		"mark session cookies Secure, for TLS deployments (CLAWOPS_SECURE_COOKIES)")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "text or json (CLAWOPS_LOG_FORMAT)")
 	fs.StringVar(&level, "log-level", level, "debug, info, warn or error (CLAWOPS_LOG_LEVEL)")
+	fs.IntVar(&cfg.MaxRuns, "max-runs", cfg.MaxRuns,
+		"agent runs going at once (CLAWOPS_MAX_RUNS)")
+	fs.IntVar(&cfg.MaxRunsPerCampaign, "max-runs-per-campaign", cfg.MaxRunsPerCampaign,
+		"agent runs going at once in one campaign (CLAWOPS_MAX_RUNS_PER_CAMPAIGN)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -106,6 +130,13 @@ func (c Config) validate() []error {
 	}
 	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < 12 {
 		errs = append(errs, errors.New("CLAWOPS_ADMIN_PASSWORD: must be at least 12 characters"))
+	}
+	if c.MaxRuns < 1 || c.MaxRuns > 1000 {
+		errs = append(errs, fmt.Errorf("max runs %d: must be from 1 to 1000", c.MaxRuns))
+	}
+	if c.MaxRunsPerCampaign < 1 || c.MaxRunsPerCampaign > c.MaxRuns {
+		errs = append(errs, fmt.Errorf("max runs per campaign %d: must be from 1 to the "+
+			"max runs, %d", c.MaxRunsPerCampaign, c.MaxRuns))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log format %q: must be text or json", c.LogFormat))

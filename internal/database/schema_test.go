@@ -231,3 +231,21 @@ func TestFailedMigrationLeavesDatabaseAsItWas(t *testing.T) {
 		t.Errorf("recorded versions %v, want [1]", versions)
 	}
 }
+
+func TestPathsWithURICharacters(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for _, name := range []string{"a#b.db", "a?b.db", "100%.db", "a.db"} {
+		db, err := database.Open(ctx, filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := db.Exec(ctx, `CREATE TABLE marker (name TEXT)`); err != nil {
+			t.Errorf("%s shares its file with another database: %v", name, err)
+		}
+		db.Close()
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s was not created under its own name: %v", name, err)
+		}
+	}
+}

@@ -25,6 +25,11 @@ func decodeJSON(c echo.Context, dst any) error {
 	if err != nil {
 		return err
 	}
+	return decodeObject(body, dst)
+}
+
+// decodeObject decodes a body already read as decodeJSON does.
+func decodeObject(body []byte, dst any) error {
 	if len(body) == 0 {
 		return badRequest("the request body must be a JSON object")
 	}

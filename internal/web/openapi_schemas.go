@@ -169,6 +169,9 @@ func schemas() schema {
 	for k, v := range legacySchemas() {
 		out[k] = v
 	}
+	for k, v := range runSchemas() {
+		out[k] = v
+	}
 	return out
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -161,7 +162,8 @@ func (s *Server) register() {
 		return c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg")
 	})
 
-	s.routes = append(s.apiRoutes(), s.dataRoutes()...)
+	s.routes = slices.Concat(s.apiRoutes(), s.dataRoutes(), s.runRoutes(),
+		s.scheduleRoutes())
 	for _, r := range s.routes {
 		var mws []echo.MiddlewareFunc
 		if !r.public {

@@ -22,6 +22,7 @@ import (
 	"github.com/clawops/clawops/internal/database"
 	"github.com/clawops/clawops/internal/event"
 	"github.com/clawops/clawops/internal/metrics"
+	"github.com/clawops/clawops/internal/run"
 	"github.com/clawops/clawops/internal/schedule"
 )
 
@@ -36,6 +37,8 @@ type Deps struct {
 	Audit     *audit.Store
 	Metrics   *metrics.Store
 	Data      *data.Store
+	Runs      *run.Store
+	Engine    *run.Engine
 	Broker    *event.Broker
 	// SecureCookies marks cookies Secure even when the request did not arrive over TLS
 	// (deployments behind a TLS-terminating proxy).
