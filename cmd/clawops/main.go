@@ -17,6 +17,7 @@ import (
 	// Time zone rules ship inside the binary so that campaign timezones work on any machine.
 	_ "time/tzdata"
 
+	"github.com/clawops/clawops/internal/access"
 	"github.com/clawops/clawops/internal/activity"
 	"github.com/clawops/clawops/internal/agent"
 	"github.com/clawops/clawops/internal/app"
@@ -40,6 +41,9 @@ Commands:
   import-legacy PATH
                  import a database of the original ClawOps console and print what
                  was imported and skipped (--json prints the report as JSON)
+  metrics recompute --from DATE --to DATE [--campaign ID]
+                 rebuild the daily metrics of every campaign, or of one, over a
+                 range of dates (YYYY-MM-DD, both included)
 
 Run "clawops <command> -h" for the flags of a command.
 `
@@ -73,6 +77,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return backup(ctx, args, stdout, stderr)
 	case "import-legacy":
 		return importLegacy(ctx, args, stdout, stderr)
+	case "metrics":
+		if len(args) == 0 || args[0] != "recompute" {
+			return errors.New(`unknown metrics command; try "clawops metrics recompute -h"`)
+		}
+		return metricsRecompute(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -222,6 +231,56 @@ func importLegacy(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		}
 	}
 	return err
+}
+
+// metricsRecompute rebuilds the daily metrics of a range of dates, for one campaign (by id or
+// slug) or for every campaign.
+func metricsRecompute(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var fromS, toS, ref string
+	_, path, err := dbFlags("metrics recompute", args, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&fromS, "from", "", "first date, YYYY-MM-DD (required)")
+		fs.StringVar(&toS, "to", "", "last date, YYYY-MM-DD (required)")
+		fs.StringVar(&ref, "campaign", "", "the campaign's id or slug; every campaign when empty")
+	})
+	if err != nil {
+		return err
+	}
+	from, errFrom := time.Parse(time.DateOnly, fromS)
+	to, errTo := time.Parse(time.DateOnly, toS)
+	switch {
+	case errFrom != nil:
+		return errors.New("--from must be a date as YYYY-MM-DD")
+	case errTo != nil:
+		return errors.New("--to must be a date as YYYY-MM-DD")
+	case to.Before(from):
+		return errors.New("--to must not be before --from")
+	}
+	db, err := database.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	rollup := metrics.NewStore(db, nil)
+	ids, err := rollup.CampaignIDs(ctx, false)
+	if ref != "" {
+		var id string
+		id, _, err = campaign.NewStore(db, nil).Resolve(ctx, ref, "")
+		ids = []string{id}
+	}
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		days, err := rollup.Recompute(ctx, access.System(id), from, to)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "recomputed %d days of %s\n", len(days), id)
+	}
+	return nil
 }
 
 func printReport(w io.Writer, rep *legacy.Report, asJSON bool) error {

@@ -54,6 +54,9 @@ type App struct {
 
 	stopWorkers context.CancelFunc
 	workers     sync.WaitGroup
+
+	metrics *metrics.Store
+	audit   *audit.Store
 }
 
 // Open opens and migrates the database, creates the default campaign and the first admin when
@@ -103,16 +106,19 @@ func build(ctx context.Context, cfg config.Config, db *database.DB, out io.Write
 	} else if n > 0 {
 		slog.Warn("Runs interrupted by the last stop were marked failed", "runs", n)
 	}
-	engine := run.NewEngine(runs, agents, records, nil, executor.Run,
+	rollup := metrics.NewStore(db, broker)
+	audits := audit.NewStore(db)
+	engine := run.NewEngine(runs, agents, records, rollup, executor.Run,
 		run.Limits{Global: cfg.MaxRuns, PerCampaign: cfg.MaxRunsPerCampaign})
 	srv := web.New(web.Deps{
 		DB: db, Users: users, Campaigns: campaigns, Agents: agents, Schedules: schedules,
 		Activity: act, Data: records, Runs: runs, Engine: engine,
-		Audit: audit.NewStore(db), Metrics: metrics.NewStore(db, broker), Broker: broker,
-		SecureCookies: cfg.SecureCookies,
+		Audit: audits, Metrics: rollup, Broker: broker,
+		SecureCookies: cfg.SecureCookies, AuditRetentionDays: retentionDays(cfg),
 	})
 	return &App{cfg: cfg, DB: db, Users: users, Server: srv, broker: broker, Data: records,
-		Runs: runs, Engine: engine, Scheduler: scheduler.New(db, runs)}, nil
+		Runs: runs, Engine: engine, Scheduler: scheduler.New(db, runs), metrics: rollup,
+		audit: audits}, nil
 }
 
 // ensureAdmin creates the first admin on a database without users. A generated password is
@@ -228,10 +234,58 @@ func (a *App) sweep(ctx context.Context, every time.Duration) {
 	}
 }
 
-// Start begins the background work: the run engine and the scheduler. Close stops it.
+// Start begins the background work: the run engine, the scheduler and the daily upkeep.
+// Close stops it.
 func (a *App) Start() {
 	ctx := a.StartRuns()
 	a.workers.Go(func() { a.Scheduler.Run(ctx) })
+	a.workers.Go(func() { a.upkeep(ctx, upkeepDelay, upkeepEvery) })
+}
+
+// The daily upkeep runs a minute after start, leaving start-up to the first requests, then
+// every day.
+const (
+	upkeepDelay = time.Minute
+	upkeepEvery = 24 * time.Hour
+)
+
+func (a *App) upkeep(ctx context.Context, delay, every time.Duration) {
+	t := time.NewTimer(delay)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		a.Upkeep(ctx)
+		t.Reset(every)
+	}
+}
+
+// Upkeep does the daily maintenance once: it recounts the last two days of every active
+// campaign's metrics, repairing whatever a writer missed, and prunes audit entries older than
+// the retention. Failures are logged; the next pass tries again.
+func (a *App) Upkeep(ctx context.Context) {
+	fixed, err := a.metrics.Repair(ctx)
+	if err != nil {
+		slog.Error("Repairing daily metrics failed", "err", err)
+	}
+	days := retentionDays(a.cfg)
+	pruned, err := a.audit.Prune(ctx, time.Now().AddDate(0, 0, -days))
+	if err != nil {
+		slog.Error("Pruning the audit log failed", "err", err)
+	}
+	slog.Info("Daily upkeep done", "campaigns_repaired", fixed, "audit_pruned", pruned,
+		"audit_retention_days", days)
+}
+
+// retentionDays is the configured audit retention, or the default when none is set.
+func retentionDays(cfg config.Config) int {
+	if cfg.AuditRetentionDays > 0 {
+		return cfg.AuditRetentionDays
+	}
+	return config.DefaultAuditRetentionDays
 }
 
 // StartRuns starts the run engine alone, without the scheduler, and returns the context that

@@ -186,3 +186,82 @@ func (s *Store) Entries(ctx context.Context, f Filter) ([]Entry, string, error) 
 	}
 	return out, next, nil
 }
+
+// pruneBatch is how many entries one pruning transaction removes, so that pruning a large log
+// never holds the writer for long.
+const pruneBatch = 5000
+
+// Prune removes the entries older than before and reports how many it removed.
+func (s *Store) Prune(ctx context.Context, before time.Time) (int64, error) {
+	var total int64
+	for {
+		res, err := s.db.Exec(ctx, `
+			DELETE FROM audit_log WHERE id IN (
+				SELECT id FROM audit_log WHERE created_at < ? ORDER BY created_at LIMIT ?)`,
+			database.FormatTime(before), pruneBatch)
+		if err != nil {
+			return total, fmt.Errorf("audit: prune before %s: %w", before.Format(time.DateOnly),
+				err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, fmt.Errorf("audit: prune: %w", err)
+		}
+		total += n
+		if n < pruneBatch {
+			return total, nil
+		}
+	}
+}
+
+// Actions lists the actions the log holds, in order. It seeks from one action to the next in
+// the action index rather than reading every entry.
+func (s *Store) Actions(ctx context.Context) ([]string, error) {
+	rows, err := s.db.R.QueryContext(ctx, `
+		WITH RECURSIVE seen(action) AS (
+			SELECT MIN(action) FROM audit_log
+			UNION ALL
+			SELECT (SELECT MIN(a.action) FROM audit_log a WHERE a.action > seen.action)
+			FROM seen WHERE seen.action IS NOT NULL)
+		SELECT action FROM seen WHERE action IS NOT NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("audit: actions: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, fmt.Errorf("audit: actions: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("audit: actions: %w", err)
+	}
+	return out, nil
+}
+
+// exportPage is how many entries Each reads at a time.
+const exportPage = 1000
+
+// Each calls fn for every entry the filter selects, newest first, a page at a time, so that
+// exporting a large log never holds it all in memory. It stops at fn's first error.
+func (s *Store) Each(ctx context.Context, f Filter, fn func(Entry) error) error {
+	f.Limit = exportPage
+	for {
+		page, next, err := s.Entries(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, e := range page {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		f.Cursor = next
+	}
+}

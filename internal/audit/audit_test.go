@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clawops/clawops/internal/testutil/testdb"
 
@@ -54,5 +55,52 @@ func TestRecordAndFilter(t *testing.T) {
 		if strings.Contains(fmt.Sprint(e.Detail), "topsecret") {
 			t.Error("a password reached the audit log")
 		}
+	}
+}
+
+func TestPruneActionsAndEach(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.New(t)
+	s := audit.NewStore(db)
+	now := time.Now().UTC()
+	for i, e := range []audit.Entry{
+		{Action: "campaign.create", CreatedAt: now.AddDate(0, 0, -400)},
+		{Action: "auth.login", CreatedAt: now.AddDate(0, 0, -366)},
+		{Action: "campaign.update", CreatedAt: now.AddDate(0, 0, -364)},
+		{Action: "auth.login", CreatedAt: now.Add(-time.Hour)},
+		{Action: "member.add", CreatedAt: now},
+	} {
+		e.Outcome = audit.Success
+		e.RequestID = fmt.Sprint(i)
+		if err := s.Record(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	actions, err := s.Actions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"auth.login", "campaign.create", "campaign.update", "member.add"}
+	if diff := cmp.Diff(want, actions); diff != "" {
+		t.Errorf("actions (-want +got):\n%s", diff)
+	}
+
+	n, err := s.Prune(ctx, now.AddDate(0, 0, -365))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Errorf("pruned %d entries, want the 2 older than a year", n)
+	}
+	var kept []string
+	err = s.Each(ctx, audit.Filter{}, func(e audit.Entry) error {
+		kept = append(kept, e.RequestID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"4", "3", "2"}, kept); diff != "" {
+		t.Errorf("entries kept, newest first (-want +got):\n%s", diff)
 	}
 }

@@ -36,6 +36,9 @@ type Config struct {
 	// one campaign.
 	MaxRuns            int
 	MaxRunsPerCampaign int
+	// AuditRetentionDays is how long audit entries are kept; a daily job prunes older ones.
+	// Zero, as in a Config built by hand, means DefaultAuditRetentionDays.
+	AuditRetentionDays int
 }
 
 // Defaults.
@@ -46,6 +49,10 @@ const (
 	DefaultMaxRuns    = 8
 	// DefaultMaxRunsPerCampaign keeps one busy campaign from taking every place.
 	DefaultMaxRunsPerCampaign = 4
+	// DefaultAuditRetentionDays keeps a year of audit entries.
+	DefaultAuditRetentionDays = 365
+	// maxAuditRetentionDays is a hundred years; more is a typo.
+	maxAuditRetentionDays = 36500
 )
 
 // LoadServe reads the settings of `clawops serve` from args and env (env names a variable's
@@ -85,6 +92,7 @@ func LoadServe(args []string, env func(string) string, stderr io.Writer) (Config
 	cfg.SecureCookies = boolEnv("CLAWOPS_SECURE_COOKIES")
 	cfg.MaxRuns = intEnv("CLAWOPS_MAX_RUNS", DefaultMaxRuns)
 	cfg.MaxRunsPerCampaign = intEnv("CLAWOPS_MAX_RUNS_PER_CAMPAIGN", DefaultMaxRunsPerCampaign)
+	cfg.AuditRetentionDays = intEnv("CLAWOPS_AUDIT_RETENTION_DAYS", DefaultAuditRetentionDays)
 	level := or(env("CLAWOPS_LOG_LEVEL"), "info")
 
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -100,6 +108,8 @@ func LoadServe(args []string, env func(string) string, stderr io.Writer) (Config
 		"agent runs going at once (CLAWOPS_MAX_RUNS)")
 	fs.IntVar(&cfg.MaxRunsPerCampaign, "max-runs-per-campaign", cfg.MaxRunsPerCampaign,
 		"agent runs going at once in one campaign (CLAWOPS_MAX_RUNS_PER_CAMPAIGN)")
+	fs.IntVar(&cfg.AuditRetentionDays, "audit-retention-days", cfg.AuditRetentionDays,
+		"days audit entries are kept before the daily pruning (CLAWOPS_AUDIT_RETENTION_DAYS)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -137,6 +147,10 @@ func (c Config) validate() []error {
 	if c.MaxRunsPerCampaign < 1 || c.MaxRunsPerCampaign > c.MaxRuns {
 		errs = append(errs, fmt.Errorf("max runs per campaign %d: must be from 1 to the "+
 			"max runs, %d", c.MaxRunsPerCampaign, c.MaxRuns))
+	}
+	if c.AuditRetentionDays < 1 || c.AuditRetentionDays > maxAuditRetentionDays {
+		errs = append(errs, fmt.Errorf("audit retention %d days: must be from 1 to %d",
+			c.AuditRetentionDays, maxAuditRetentionDays))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log format %q: must be text or json", c.LogFormat))

@@ -105,32 +105,44 @@ type Updated struct {
 	To         string `json:"to"`
 }
 
+// recomputeChunk is how many days one transaction of Recompute rebuilds, so that a long
+// range never holds the writer for long.
+const recomputeChunk = 92
+
 // Recompute rebuilds the rollup of from..to inclusive (their calendar dates) from the
 // campaign's runs and records, cutting days at midnight in the campaign's timezone, and
 // returns the days. Recomputing twice gives the same rows.
 func (s *Store) Recompute(ctx context.Context, sc access.Scope, from, to time.Time) ([]Day, error) {
+	from, to = dateOf(from), dateOf(to)
 	if to.Before(from) {
 		return nil, fmt.Errorf("metrics: recompute %s: the range ends before it starts",
 			sc.CampaignID())
 	}
 	var days []Day
-	err := s.db.Tx(ctx, func(tx *database.Tx) error {
-		loc, err := s.location(ctx, tx, sc.CampaignID())
+	for start := from; !start.After(to); start = start.AddDate(0, 0, recomputeChunk) {
+		end := start.AddDate(0, 0, recomputeChunk-1)
+		if end.After(to) {
+			end = to
+		}
+		err := s.db.Tx(ctx, func(tx *database.Tx) error {
+			loc, err := s.location(ctx, tx, sc.CampaignID())
+			if err != nil {
+				return err
+			}
+			chunk, err := count(ctx, tx, sc.CampaignID(), newSpan(loc, start, end))
+			if err != nil {
+				return err
+			}
+			if _, err := store(ctx, tx, sc.CampaignID(), chunk, s.stamp()); err != nil {
+				return err
+			}
+			s.announce(tx, sc.CampaignID(), chunk[0].Date, chunk[len(chunk)-1].Date)
+			days = append(days, chunk...)
+			return nil
+		})
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("metrics: recompute %s: %w", sc.CampaignID(), err)
 		}
-		days, err = count(ctx, tx, sc.CampaignID(), newSpan(loc, from, to))
-		if err != nil {
-			return err
-		}
-		if _, err := store(ctx, tx, sc.CampaignID(), days, s.stamp()); err != nil {
-			return err
-		}
-		s.announce(tx, sc.CampaignID(), days[0].Date, days[len(days)-1].Date)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("metrics: recompute %s: %w", sc.CampaignID(), err)
 	}
 	return days, nil
 }

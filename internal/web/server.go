@@ -43,6 +43,8 @@ type Deps struct {
 	// SecureCookies marks cookies Secure even when the request did not arrive over TLS
 	// (deployments behind a TLS-terminating proxy).
 	SecureCookies bool
+	// AuditRetentionDays is how long audit entries are kept, as the audit page says.
+	AuditRetentionDays int
 }
 
 // Server answers every HTTP request of ClawOps.
