@@ -32,7 +32,14 @@ func (s *Server) campaignDashboard(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if readHTMX(c).Partial() {
+	if h := readHTMX(c); h.Partial() {
+		// Each live region asks for itself by its id; the range switch asks for the charts.
+		switch h.Target {
+		case pages.DashboardKPIsID:
+			return s.render(c, http.StatusOK, pages.DashboardKPIs(vm))
+		case pages.DashboardActivityID:
+			return s.render(c, http.StatusOK, pages.DashboardActivity(vm))
+		}
 		return s.render(c, http.StatusOK, pages.DashboardCharts(vm))
 	}
 	vm.Shell, err = s.shell(c, &cur, "dashboard", "Dashboard")

@@ -56,6 +56,7 @@ func (s *Server) shell(c echo.Context, cur *campaign.Campaign, active, title str
 		sh.Page.Title = title + " · " + cur.Name + " · ClawOps"
 		sh.Page.CampaignColor = cur.Color
 		sh.Page.FaviconHref = "/c/" + url.PathEscape(cur.Slug) + "/favicon.svg"
+		sh.Page.EventsURL = "/api/campaigns/" + url.PathEscape(cur.ID) + "/events"
 		sh.Campaign = &layout.NavCampaign{Slug: cur.Slug, Name: cur.Name, Icon: cur.Icon}
 		sh.DataPages = dataNav()
 		if s.sessions.GetString(ctx, sessionLastCampaign) != cur.Slug {

@@ -217,4 +217,5 @@ func (s *Server) register() {
 	page("POST", "/c/:slug/restore", s.campaignRestorePage, "campaign.restore")
 	page("POST", "/c/:slug/duplicate", s.campaignDuplicatePage, "campaign.duplicate")
 	s.registerDataPages(page)
+	s.registerInsightPages(page)
 }

@@ -240,6 +240,109 @@
   document.body.addEventListener('htmx:load', init);
   init();
 
+  // Live events. When <body> carries data-events-url (campaign pages set it to
+  // /api/campaigns/<id>/events), one EventSource is opened for the tab and every event of
+  // the stream is re-dispatched on document.body as a CustomEvent named "clawops:" plus the
+  // event's name with dots turned into dashes ("run.finished" -> "clawops:run-finished"),
+  // whose detail is the event's parsed JSON. htmx elements refresh themselves with
+  // hx-trigger="clawops:activity-created from:body".
+  //
+  // Two helpers build on it:
+  // - run.log events, whose detail is {"runId", "line", "seq"}, append the line as text to
+  //   every element [data-run-log="<runId>"], which stays scrolled to the bottom if it was
+  //   there; a line whose seq an element has already shown is skipped.
+  // - an element with an id, data-refresh-on="<event name>" (e.g. "metrics.updated") and
+  //   data-refresh-every="<ms>" receives an htmx "refresh" event at most once per interval:
+  //   the first at once, and one more at the end of the interval if others arrived meanwhile,
+  //   so that the last change is never missed. Its hx-trigger is "refresh".
+  // The stream closes when the page is hidden for good (pagehide) and reopens if the page
+  // comes back from the back-forward cache.
+  var stream = null;
+
+  function eventName(type) {
+    return 'clawops:' + type.replace(/\./g, '-');
+  }
+
+  function appendLog(detail) {
+    if (!detail || typeof detail.runId !== 'string' || typeof detail.line !== 'string') return;
+    var sel = '[data-run-log="' + CSS.escape(detail.runId) + '"]';
+    document.querySelectorAll(sel).forEach(function (el) {
+      var seq = Number(detail.seq);
+      if (seq && Number(el.getAttribute('data-run-log-seq')) >= seq) return;
+      var atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 4;
+      el.appendChild(document.createTextNode(detail.line.replace(/\n?$/, '\n')));
+      if (seq) el.setAttribute('data-run-log-seq', String(seq));
+      if (atBottom) el.scrollTop = el.scrollHeight;
+    });
+  }
+
+  // Throttle state by element id, so that an element swapped for its own refreshed copy keeps
+  // the pace of the one it replaced.
+  var refreshing = {};
+
+  function refreshLater(el) {
+    var key = el.id;
+    if (!key) return;
+    if (refreshing[key]) {
+      refreshing[key].pending = true;
+      return;
+    }
+    var every = Number(el.getAttribute('data-refresh-every')) || 0;
+    var state = refreshing[key] = { pending: false };
+    htmx.trigger(el, 'refresh');
+    (function wait() {
+      setTimeout(function () {
+        var cur = document.getElementById(key);
+        if (!state.pending || !cur) return delete refreshing[key];
+        state.pending = false;
+        htmx.trigger(cur, 'refresh');
+        wait();
+      }, every);
+    })();
+  }
+
+  function dispatch(type, raw) {
+    var detail = null;
+    try {
+      detail = JSON.parse(raw);
+    } catch (err) {
+      return;
+    }
+    if (type === 'run.log') appendLog(detail);
+    document.body.dispatchEvent(new CustomEvent(eventName(type), { detail: detail }));
+    document.querySelectorAll('[data-refresh-on]').forEach(function (el) {
+      if (el.getAttribute('data-refresh-on') === type && window.htmx) refreshLater(el);
+    });
+  }
+
+  // The stream's event names: an EventSource only reports the names it listens for, so this
+  // list follows the events the server publishes (API.md, GET /api/campaigns/:id/events).
+  var EVENTS = ['run.started', 'run.log', 'run.finished', 'activity.created',
+    'metrics.updated', 'data.changed', 'import.progress'];
+
+  function openStream() {
+    var url = document.body.getAttribute('data-events-url');
+    if (!url || stream || !window.EventSource) return;
+    stream = new EventSource(url);
+    EVENTS.forEach(function (type) {
+      stream.addEventListener(type, function (e) { dispatch(type, e.data); });
+    });
+    stream.addEventListener('open', function () {
+      document.body.setAttribute('data-events', 'open');
+    });
+  }
+
+  window.addEventListener('pagehide', function () {
+    if (!stream) return;
+    stream.close();
+    stream = null;
+    document.body.removeAttribute('data-events');
+  });
+  window.addEventListener('pageshow', function (e) {
+    if (e.persisted) openStream();
+  });
+  openStream();
+
   // The phone navigation scrolls sideways; bring the current page's link into view.
   document.querySelectorAll('[data-nav-scroll] [aria-current="page"]').forEach(function (a) {
     var row = a.closest('[data-nav-scroll]');

@@ -22,6 +22,9 @@ type Page struct {
 	// FaviconHref is the tab icon; empty means the product's own. Campaign pages point it at
 	// the campaign's favicon so that tabs of different campaigns are told apart.
 	FaviconHref string
+	// EventsURL is the campaign's live event stream, which static/js/app.js opens and turns
+	// into "clawops:*" DOM events; empty on pages outside a campaign.
+	EventsURL string
 }
 
 func (p Page) favicon() string {

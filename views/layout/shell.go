@@ -58,7 +58,9 @@ func (s Shell) Nav() []NavItem {
 		return nil
 	}
 	base := "/c/" + url.PathEscape(s.Campaign.Slug)
-	nav := []NavItem{{Key: "dashboard", Label: "Dashboard", Href: base}}
+	nav := []NavItem{{Key: "dashboard", Label: "Dashboard", Href: base},
+		{Key: "metrics", Label: "Metrics", Href: base + "/metrics"},
+		{Key: "activity", Label: "Activity", Href: base + "/activity"}}
 	for _, p := range s.DataPages {
 		nav = append(nav, NavItem{Key: p.Key, Label: p.Label, Href: base + "/" + p.Key})
 	}

@@ -106,8 +106,13 @@ type DashboardPage struct {
 	Activity []ActivityItem
 }
 
-// DashboardChartsID is the charts region, swapped when the range changes.
-const DashboardChartsID = "dashboard-charts"
+// Regions of the dashboard that htmx swaps on their own: the charts when the range changes,
+// and each of them when live events say their figures or entries changed.
+const (
+	DashboardChartsID   = "dashboard-charts"
+	DashboardKPIsID     = "dashboard-kpis"
+	DashboardActivityID = "dashboard-activity"
+)
 
 // CampaignHeader is the heading of a campaign's pages.
 type CampaignHeader struct {

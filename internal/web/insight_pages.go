@@ -1,0 +1,18 @@
+package web
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/clawops/clawops/views/pages"
+)
+
+// registerInsightPages adds the pages that look back at what happened: a campaign's metrics
+// and activity, and the admins' audit log.
+func (s *Server) registerInsightPages(page func(method, path string, h echo.HandlerFunc,
+	action string)) {
+	page("GET", "/c/:slug/metrics", s.metricsPage, "")
+	page("GET", "/c/:slug/metrics/export.csv", s.metricsExport, "")
+	page("GET", "/c/:slug/activity", s.activityPage, "")
+	page("GET", pages.AuditPath, requireAdminPage(s.auditPage), "")
+	page("GET", pages.AuditPath+"/export.csv", requireAdminPage(s.auditExport), "")
+}
