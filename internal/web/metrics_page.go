@@ -129,10 +129,11 @@ func metricsView(cur campaign.Campaign, days int, prev, rows []metrics.Day) page
 		b.KPIs = append(b.KPIs, components.KPI{ID: m.id, Label: m.label,
 			Value: components.FormatValue(total, m.unit), Current: total, Previous: before,
 			Period: period, HigherIsBetter: m.higherIsBetter})
-		b.Charts = append(b.Charts, components.Chart{ID: m.id, Title: m.label,
+		b.Charts = append(b.Charts, components.Chart{
+			ID: m.id, Title: m.label, Labels: labels, Unit: m.unit,
 			Description: fmt.Sprintf("%s per day, last %d days", m.chart, days),
-			Labels:      labels, Unit: m.unit,
-			Series:      []components.Series{{Name: m.label, Values: values, Tone: m.tone}}})
+			Series:      []components.Series{{Name: m.label, Values: values, Tone: m.tone}},
+		})
 		b.Table.Columns = append(b.Table.Columns, m.label)
 		b.Table.Totals = append(b.Table.Totals, components.FormatValue(total, m.unit))
 		b.Table.PreviousTotals = append(b.Table.PreviousTotals,
