@@ -216,6 +216,7 @@ func (s *Server) register() {
 	page("POST", "/c/:slug/archive", s.campaignArchivePage, "campaign.archive")
 	page("POST", "/c/:slug/restore", s.campaignRestorePage, "campaign.restore")
 	page("POST", "/c/:slug/duplicate", s.campaignDuplicatePage, "campaign.duplicate")
+	s.registerOpsPages(page)
 	s.registerDataPages(page)
 	s.registerInsightPages(page)
 }
