@@ -54,10 +54,22 @@ type Summary struct {
 	EmailsSent7d     int        `json:"emailsSent7d"`
 	CostUSD7d        float64    `json:"costUsd7d"`
 	LastActivityAt   *time.Time `json:"lastActivityAt"`
+
+	// FailingSchedules counts the schedules whose last three ended runs all failed or timed
+	// out.
+	FailingSchedules int `json:"failingSchedules"`
+	// FailureRate7d is the share of the week's runs that failed or timed out, from 0 to 1.
+	FailureRate7d float64 `json:"failureRate7d"`
 }
 
-// NeedsAttention reports whether the card should be looked at first.
-func (s Summary) NeedsAttention() bool { return s.FailedRuns7d > 0 || s.OverdueSchedules > 0 }
+// NeedsAttention reports whether the card should be looked at first: a schedule is overdue
+// or keeps failing, or runs failed this week.
+func (s Summary) NeedsAttention() bool {
+	return s.OverdueSchedules > 0 || s.FailingSchedules > 0 || s.FailedRuns7d > 0
+}
+
+// stuck counts the schedules that need a person: overdue ones and failing ones.
+func (s Summary) stuck() int { return s.OverdueSchedules + s.FailingSchedules }
 
 // Overview summarises every campaign p may see, archived ones included, ordered by status
 // (active, paused, archived), then those needing attention, then name.
@@ -87,6 +99,9 @@ func (s *Store) overview(ctx context.Context, p access.Principal) (Overview, err
 	ov := Overview{Campaigns: make([]Summary, 0, len(order))}
 	for _, id := range order {
 		m := *byID[id]
+		if m.Runs7d > 0 {
+			m.FailureRate7d = math.Round(float64(m.FailedRuns7d)/float64(m.Runs7d)*1000) / 1000
+		}
 		ov.Campaigns = append(ov.Campaigns, m)
 		ov.Totals.add(m)
 	}
@@ -157,6 +172,15 @@ func overviewFigures(ctx context.Context, tx *sql.Tx, byID map[string]*Summary, 
 		{`SELECT campaign_id, SUM(emails_sent), 0, 0 FROM campaign_metrics WHERE date > ?`,
 			[]any{weekAgoDate},
 			func(m *Summary, a, _, _ float64) { m.EmailsSent7d = int(a) }},
+		// Each schedule's last three ended runs, newest first, through the runs' schedule
+		// index: three failures in a row make it failing.
+		{`SELECT s.campaign_id, COUNT(*), 0, 0 FROM schedules s
+			WHERE (SELECT COUNT(*) FROM runs r WHERE r.status IN ('failed', 'timeout')
+				AND r.id IN (SELECT x.id FROM runs x
+					WHERE x.campaign_id = s.campaign_id AND x.schedule_id = s.id
+						AND x.status IN ('completed', 'failed', 'timeout', 'cancelled')
+					ORDER BY x.created_at DESC, x.id DESC LIMIT 3)) = 3`, nil,
+			func(m *Summary, a, _, _ float64) { m.FailingSchedules = int(a) }},
 	}
 	for _, q := range queries {
 		args := append(append([]any{}, q.args...), visArgs...)
@@ -220,9 +244,9 @@ func compareSummaries(a, b Summary) int {
 		}
 		return 1
 	}
-	if c := cmp.Compare(b.FailedRuns7d+b.OverdueSchedules,
-		a.FailedRuns7d+a.OverdueSchedules); c != 0 {
-		return c
-	}
-	return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	// Stuck schedules first, then the worst week, then the most failures.
+	return cmp.Or(cmp.Compare(b.stuck(), a.stuck()),
+		cmp.Compare(b.FailureRate7d, a.FailureRate7d),
+		cmp.Compare(b.FailedRuns7d, a.FailedRuns7d),
+		cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 }

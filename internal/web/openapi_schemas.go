@@ -61,7 +61,8 @@ func schemas() schema {
 		"type": str(), "status": str(), "color": str(), "icon": str(), "agentCount": integer(),
 		"scheduleCount": integer(), "leads7d": integer(), "leadsPrev7d": integer(),
 		"runs7d": integer(), "failedRuns7d": integer(), "overdueSchedules": integer(),
-		"emailsSent7d": integer(), "costUsd7d": number(), "lastActivityAt": nullable(dateTime())})
+		"emailsSent7d": integer(), "costUsd7d": number(), "lastActivityAt": nullable(dateTime()),
+		"failingSchedules": integer(), "failureRate7d": number()})
 	user := obj(schema{"id": str(), "email": str(), "name": str(),
 		"role": strEnum("admin", "member"), "disabled": boolean(),
 		"lastLoginAt": nullable(dateTime()), "createdAt": dateTime(), "updatedAt": dateTime()})

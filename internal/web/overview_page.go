@@ -64,6 +64,7 @@ func groupCards(list []campaign.Summary, now time.Time, showAll string) []pages.
 			Color: m.Color, Agents: m.AgentCount, Schedules: m.ScheduleCount,
 			Leads7d: m.Leads7d, LeadsPrev7d: m.LeadsPrev7d, Runs7d: m.Runs7d,
 			Failed7d: m.FailedRuns7d, Overdue: m.OverdueSchedules,
+			Failing: m.FailingSchedules, FailureRate: m.FailureRate7d,
 			LastActivity: ago(m.LastActivityAt, now), NeedsAttention: m.NeedsAttention(),
 		}
 		for i := range groups {

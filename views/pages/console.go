@@ -41,9 +41,11 @@ type CampaignCard struct {
 	Name, Slug, Company, Status, Icon, Color string
 	Agents, Schedules                        int
 	Leads7d, LeadsPrev7d, Runs7d, Failed7d   int
-	Overdue                                  int
+	Overdue, Failing                         int
 	LastActivity                             string
 	NeedsAttention                           bool
+	// FailureRate is the share of the week's runs that failed, from 0 to 1.
+	FailureRate float64
 }
 
 // URL is the campaign's dashboard.
@@ -249,11 +251,16 @@ func severityDot(s string) string {
 // attention says why a card needs a look.
 func (c CampaignCard) attention() string {
 	var parts []string
-	if c.Failed7d > 0 {
-		parts = append(parts, plural(c.Failed7d, "failed run", "failed runs")+" this week")
-	}
 	if c.Overdue > 0 {
 		parts = append(parts, plural(c.Overdue, "overdue schedule", "overdue schedules"))
+	}
+	if c.Failing > 0 {
+		parts = append(parts, plural(c.Failing, "schedule", "schedules")+
+			" failing three times in a row")
+	}
+	if c.Failed7d > 0 {
+		parts = append(parts, fmt.Sprintf("%s this week (%.0f%% of runs)",
+			plural(c.Failed7d, "failed run", "failed runs"), c.FailureRate*100))
 	}
 	return strings.Join(parts, " · ")
 }
