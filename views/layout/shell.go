@@ -59,6 +59,9 @@ func (s Shell) Nav() []NavItem {
 	}
 	base := "/c/" + url.PathEscape(s.Campaign.Slug)
 	nav := []NavItem{{Key: "dashboard", Label: "Dashboard", Href: base},
+		{Key: "agents", Label: "Agents", Href: base + "/agents"},
+		{Key: "schedules", Label: "Schedules", Href: base + "/schedules"},
+		{Key: "runs", Label: "Runs", Href: base + "/runs"},
 		{Key: "metrics", Label: "Metrics", Href: base + "/metrics"},
 		{Key: "activity", Label: "Activity", Href: base + "/activity"}}
 	for _, p := range s.DataPages {
