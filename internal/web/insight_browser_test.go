@@ -43,7 +43,8 @@ func TestLiveUpdatesInTheBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitFor(t, ctx, "the event stream", `document.body.dataset.events === "open"`)
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.stayed = true`)); err != nil {
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`window.stayed = true`))
+		if err != nil {
 			t.Fatal(err)
 		}
 		res := s.Do("PUT", "/api/campaigns/"+id, admin,
@@ -51,8 +52,8 @@ func TestLiveUpdatesInTheBrowser(t *testing.T) {
 		if res.Status != http.StatusOK {
 			t.Fatalf("change: %d %s", res.Status, res.Body)
 		}
-		waitFor(t, ctx, "the campaign.updated entry",
-			`!!document.querySelector('[data-testid="activity-entry"][data-type="campaign.updated"]')`)
+		waitFor(t, ctx, "the campaign.updated entry", `!!document.querySelector(
+			'[data-testid="activity-entry"][data-type="campaign.updated"]')`)
 		stayed, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.stayed === true`))
 		if !stayed {
 			t.Error("the page reloaded to show the entry")
