@@ -148,10 +148,19 @@ func (s *Server) auditChanges(action string) echo.MiddlewareFunc {
 				status, _ = classify(err)
 			}
 			s.recordAudit(c, action, status, nil)
+			if status < 400 && accessActions[action] {
+				s.revocations.Add(1)
+			}
 			return err
 		}
 	}
 }
+
+// accessActions are the changes that may take away someone's access; open event streams
+// check their callers again after any of them.
+var accessActions = map[string]bool{"auth.logout": true, "token.revoke": true,
+	"user.update": true, "user.disable": true, "member.update": true, "member.remove": true,
+	"session.revoke": true, "session.revokeAll": true}
 
 // recordAudit writes one audit entry for the current request. A failure to audit is logged,
 // not returned: the change itself has already happened.

@@ -98,5 +98,6 @@ func (s *Server) logout(c echo.Context) error {
 	if err := s.sessions.Destroy(c.Request().Context()); err != nil {
 		return err
 	}
+	s.revocations.Add(1)
 	return c.Redirect(http.StatusSeeOther, "/login")
 }

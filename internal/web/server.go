@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/a-h/templ"
@@ -61,6 +62,10 @@ type Server struct {
 	closeOnce   sync.Once
 	// migrationsPending is computed on the first readiness probe.
 	migrationsPending func() (bool, error)
+	// revocations counts changes that may have taken someone's access away: sign-outs,
+	// revoked tokens, disabled users, changed memberships. Event streams check their caller
+	// again whenever it moves.
+	revocations atomic.Uint64
 }
 
 // Login throttling: failures allowed per window, per account and per client address.
