@@ -233,3 +233,45 @@ func foldDefaults(ctx context.Context, tx *database.Tx, t Template) error {
 	}
 	return nil
 }
+
+// TemplateUsage is a campaign whose agents were made from a template: what editing the
+// template touches.
+type TemplateUsage struct {
+	CampaignID   string   `json:"campaignId"`
+	CampaignName string   `json:"campaignName"`
+	CampaignSlug string   `json:"campaignSlug"`
+	Agents       []string `json:"agents"`
+}
+
+// TemplateUsage lists, campaign by campaign, the agents made from the template. The catalog
+// is shared by every campaign, so this reads across campaigns: it is for the platform admins
+// who edit the catalog.
+func (s *Store) TemplateUsage(ctx context.Context, id string) ([]TemplateUsage, error) {
+	if _, err := getTemplate(ctx, s.db.R, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.R.QueryContext(ctx, `
+		SELECT c.id, c.name, c.slug, a.name
+		FROM agents a JOIN campaigns c ON c.id = a.campaign_id
+		WHERE a.template_id = ?
+		ORDER BY c.name, c.id, a.name`, id)
+	if err != nil {
+		return nil, fmt.Errorf("agent: usage of template %s: %w", id, err)
+	}
+	defer rows.Close()
+	out := []TemplateUsage{}
+	for rows.Next() {
+		var u TemplateUsage
+		var name string
+		if err := rows.Scan(&u.CampaignID, &u.CampaignName, &u.CampaignSlug, &name); err != nil {
+			return nil, fmt.Errorf("agent: usage of template %s: %w", id, err)
+		}
+		if n := len(out); n > 0 && out[n-1].CampaignID == u.CampaignID {
+			out[n-1].Agents = append(out[n-1].Agents, name)
+			continue
+		}
+		u.Agents = []string{name}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

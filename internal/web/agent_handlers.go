@@ -112,7 +112,27 @@ func (s *Server) templateUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, t)
+	return s.templateWithUsage(c, t)
+}
+
+func (s *Server) templateGet(c echo.Context) error {
+	t, err := s.Agents.Template(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return s.templateWithUsage(c, t)
+}
+
+// templateWithUsage answers a template with the campaigns whose agents it shapes.
+func (s *Server) templateWithUsage(c echo.Context, t agent.Template) error {
+	usage, err := s.Agents.TemplateUsage(c.Request().Context(), t.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, struct {
+		agent.Template
+		Usage []agent.TemplateUsage `json:"usage"`
+	}{t, usage})
 }
 
 func (s *Server) templateDelete(c echo.Context) error {

@@ -44,6 +44,11 @@ func (s *Server) registerOpsPages(page func(method, path string, h echo.HandlerF
 	page("POST", "/c/:slug/schedules/:id/run", s.scheduleRunPage, "schedule.run")
 	page("POST", "/c/:slug/schedules/:id/delete", s.scheduleDeletePage, "schedule.delete")
 
+	page("GET", pages.TemplatesPath, requireAdminPage(s.templatesPage), "")
+	page("GET", pages.TemplatesPath+"/:id", requireAdminPage(s.templatePage), "")
+	page("POST", pages.TemplatesPath+"/:id", requireAdminPage(s.templateSavePage),
+		"template.update")
+
 	page("GET", "/c/:slug/runs", s.runsPage, "")
 	page("GET", "/c/:slug/runs/:id", s.runPage, "")
 	page("POST", "/c/:slug/runs/:id/cancel", s.runCancelPage, "run.cancel")

@@ -144,9 +144,32 @@ func TestAgentsAndTemplatesAPI(t *testing.T) {
 		t.Fatalf("create template: %d %s", res.Status, res.Body)
 	}
 	newTpl := res.JSON(t)["id"].(string)
-	if res := s.Do("PUT", "/api/agent-templates/"+newTpl, admin,
-		map[string]any{"description": "Finds things"}); res.Status != 200 {
+	for _, where := range []string{cid, "default-hoa-fl"} {
+		if res := s.Do("POST", "/api/campaigns/"+where+"/agents", admin,
+			map[string]any{"templateId": newTpl}); res.Status != http.StatusCreated {
+			t.Fatalf("assign from the template: %d %s", res.Status, res.Body)
+		}
+	}
+	res = s.Do("PUT", "/api/agent-templates/"+newTpl, admin,
+		map[string]any{"description": "Finds things"})
+	if res.Status != 200 {
 		t.Errorf("update template: %d %s", res.Status, res.Body)
+	}
+	// The answer says whose agents the change reaches.
+	var withUsage struct {
+		Description string
+		Usage       []struct {
+			CampaignID string
+			Agents     []string
+		}
+	}
+	res.Decode(t, &withUsage)
+	if withUsage.Description != "Finds things" || len(withUsage.Usage) != 2 ||
+		withUsage.Usage[0].Agents[0] != "Custom" {
+		t.Errorf("template with usage = %+v", withUsage)
+	}
+	if res := s.Do("GET", "/api/agent-templates/"+newTpl, memberTok, nil); res.Status != 403 {
+		t.Errorf("a member reads the template's usage across campaigns: %d", res.Status)
 	}
 	bad := map[string]any{"name": "Bad", "executor": map[string]any{"type": "shell"}}
 	if res := s.Do("POST", "/api/agent-templates", admin, bad); res.Status != 422 {

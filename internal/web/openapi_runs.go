@@ -45,6 +45,11 @@ func runSchemas() schema {
 		"ScheduleList":   listSchema("Schedule"),
 		"ScheduleCreate": obj(schedule, "agentId", "cron"),
 		"SchedulePatch":  obj(schedule),
+		"TemplateWithUsage": schema{"allOf": []any{ref("Template"), obj(schema{
+			"usage": arrayOf(obj(schema{"campaignId": str(), "campaignName": str(),
+				"campaignSlug": str(), "agents": arrayOf(str())}))})},
+			"description": "the template and, campaign by campaign, the agents made from " +
+				"it: what a change to its defaults reaches"},
 		"SchedulePreview": obj(schema{"cron": str(), "timezone": str(), "description": str(),
 			"data": arrayOf(dateTime()), "local": arrayOf(str())}),
 	}

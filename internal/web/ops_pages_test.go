@@ -212,3 +212,37 @@ func between(s, start, end string) string {
 	r := strings.NewReplacer("&#34;", `"`, "&quot;", `"`, "&amp;", "&", "&lt;", "<", "&gt;", ">")
 	return r.Replace(s[:j])
 }
+
+func TestTemplatePagesShowWhatAChangeReaches(t *testing.T) {
+	o := newOpsWorld(t)
+	tpl := "tpl-example-lead-finder"
+	if res := o.s.Do("POST", "/api/campaigns/"+o.id+"/agents", o.admin,
+		map[string]any{"templateId": tpl, "name": "finder-two"}); res.Status != http.StatusCreated {
+		t.Fatalf("assign: %d %s", res.Status, res.Body)
+	}
+	res, page := o.browser.do("GET", "/admin/templates/"+tpl, nil, false)
+	if res.StatusCode != http.StatusOK || !strings.Contains(page, "A change reaches 1 agent in 1 campaign") ||
+		!strings.Contains(page, "finder-two") {
+		t.Errorf("template page: %d", res.StatusCode)
+	}
+	if res, _ := o.viewer.do("GET", "/admin/templates", nil, false); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a member opens the catalog editor: %d", res.StatusCode)
+	}
+	executor := between(page, `rows="3" class="input font-mono" spellcheck="false">`, "</textarea>")
+	form := url.Values{"name": {"example-lead-finder"}, "category": {"example"},
+		"description": {"Sample leads, offline."}, "defaultSchedule": {"not a cron"},
+		"defaultConfig": {`{"leadsPerRun": 4}`}, "executor": {executor}}
+	res, _ = o.browser.do("POST", "/admin/templates/"+tpl, form, false)
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("bad schedule: %d", res.StatusCode)
+	}
+	form.Set("defaultSchedule", "0 9 * * 1")
+	res, _ = o.browser.do("POST", "/admin/templates/"+tpl, form, false)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	got := o.s.Do("GET", "/api/agent-templates/"+tpl, o.admin, nil).JSON(t)
+	if got["description"] != "Sample leads, offline." {
+		t.Errorf("saved template %v", got)
+	}
+}

@@ -257,3 +257,42 @@ func executorError(errs map[string]string) string {
 	}
 	return strings.TrimSpace(strings.Join(parts, "; "))
 }
+
+// TemplatesPath is the catalog's page.
+const TemplatesPath = "/admin/templates"
+
+// TemplatesPage lists the agent template catalog.
+type TemplatesPage struct {
+	Shell layout.Shell
+	Rows  []TemplateRow
+}
+
+// TemplateRow is one template in the catalog list.
+type TemplateRow struct {
+	Name, Category, Executor string
+	Agents                   int
+	URL                      templ.SafeURL
+}
+
+// TemplatePage edits a template and lists the campaigns a change reaches.
+type TemplatePage struct {
+	Shell      layout.Shell
+	Form       TemplateForm
+	UsageTitle string
+	Usage      []TemplateUse
+}
+
+// TemplateUse is one campaign whose agents come from the template.
+type TemplateUse struct {
+	Campaign, Agents string
+	URL              templ.SafeURL
+}
+
+// TemplateForm edits a template.
+type TemplateForm struct {
+	Action                                templ.SafeURL
+	CSRFToken                             string
+	Name, Category, Description, Schedule string
+	Config, Executor                      string
+	Errors                                map[string]string
+}
