@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/csv"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -195,3 +196,40 @@ func TestExportsAreCSV(t *testing.T) {
 		}
 	}
 }
+
+func TestActivityPagesBackByKey(t *testing.T) {
+	s := testutil.NewServer(t, true)
+	b := signInAs(t, s, testutil.AdminEmail, testutil.AdminPassword)
+	ids := func(part string) map[string]bool {
+		out := map[string]bool{}
+		for _, m := range entryID.FindAllStringSubmatch(part, -1) {
+			out[m[1]] = true
+		}
+		return out
+	}
+	_, first := b.getAs("/c/saas-cold-outreach/activity", "activity-list")
+	older := olderLink.FindStringSubmatch(first)
+	if older == nil || !strings.Contains(first, `data-live="true"`) {
+		t.Fatalf("the first page has no older link or is not live")
+	}
+	res, second := b.getAs(strings.ReplaceAll(older[1], "&amp;", "&"), "activity-list")
+	if res.StatusCode != http.StatusOK || !strings.Contains(second, "activity-newest") ||
+		strings.Contains(second, `data-live="true"`) {
+		t.Fatalf("older page: %d, newest link %v, live %v", res.StatusCode,
+			strings.Contains(second, "activity-newest"), strings.Contains(second, "data-live"))
+	}
+	a, c := ids(first), ids(second)
+	if len(a) != 50 || len(c) == 0 {
+		t.Fatalf("pages of %d and %d entries", len(a), len(c))
+	}
+	for id := range c {
+		if a[id] {
+			t.Errorf("entry %s is on both pages", id)
+		}
+	}
+}
+
+var (
+	entryID   = regexp.MustCompile(`data-testid="activity-entry" data-id="([^"]+)"`)
+	olderLink = regexp.MustCompile(`href="([^"]+)"[^>]*data-testid="activity-older"`)
+)

@@ -85,7 +85,7 @@ func (s *Server) apiRoutes() []route {
 			summary: "Rebuild the daily metrics of a date range", handler: s.metricsRecompute},
 		{method: "GET", path: "/api/campaigns/:id/activity", action: "activity.list",
 			campaign: true, summary: "The campaign's activity feed, newest first",
-			handler: s.activityList},
+			handler: s.activityList, query: activityQueryDoc()},
 		{method: "GET", path: "/api/campaigns/:id/events", action: "events.stream",
 			campaign: true, summary: "Server-Sent Events of the campaign",
 			handler: s.campaignEvents},
@@ -149,6 +149,7 @@ func (s *Server) register() {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
 	}))
+	e.Use(s.secureHeaders)
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
 	e.Use(middleware.Recover())
