@@ -49,7 +49,8 @@ func NewStore(db *database.DB) *Store { return &Store{db: db, now: time.Now} }
 // secretKeys are detail keys whose values are replaced before storing.
 var secretKeys = []string{"password", "token", "secret", "authorization", "cookie", "csrf"}
 
-// Redact replaces the value of every key that looks secret, at any depth.
+// Redact replaces the value of every key that looks secret, at any depth, in objects and in
+// the lists they hold.
 func Redact(detail map[string]any) map[string]any {
 	out := make(map[string]any, len(detail))
 	for k, v := range detail {
@@ -61,21 +62,28 @@ func Redact(detail map[string]any) map[string]any {
 				break
 			}
 		}
-		switch {
-		case secret:
+		if secret {
 			out[k] = "[redacted]"
-		case isMap(v):
-			out[k] = Redact(v.(map[string]any))
-		default:
-			out[k] = v
+			continue
 		}
+		out[k] = redactValue(v)
 	}
 	return out
 }
 
-func isMap(v any) bool {
-	_, ok := v.(map[string]any)
-	return ok
+// redactValue redacts the objects inside v, however deep in lists they are.
+func redactValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		return Redact(x)
+	case []any:
+		out := make([]any, len(x))
+		for i, item := range x {
+			out[i] = redactValue(item)
+		}
+		return out
+	}
+	return v
 }
 
 // Record stores an entry, redacting secrets from its detail.

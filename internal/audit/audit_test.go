@@ -18,10 +18,12 @@ func TestRedact(t *testing.T) {
 	got := audit.Redact(map[string]any{
 		"email": "a@example.com", "password": "hunter2hunter2", "newPassword": "x",
 		"nested": map[string]any{"apiToken": "cwo_x", "name": "ok"}, "Authorization": "Bearer y",
+		"items": []any{map[string]any{"clientSecret": "s", "id": 1}, "plain"},
 	})
 	want := map[string]any{
 		"email": "a@example.com", "password": "[redacted]", "newPassword": "[redacted]",
 		"nested": map[string]any{"apiToken": "[redacted]", "name": "ok"}, "Authorization": "[redacted]",
+		"items": []any{map[string]any{"clientSecret": "[redacted]", "id": 1}, "plain"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Redact (-want +got):\n%s", diff)

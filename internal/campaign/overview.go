@@ -175,8 +175,8 @@ func overviewFigures(ctx context.Context, tx *sql.Tx, byID map[string]*Summary, 
 		// Each schedule's last three ended runs, newest first, through the runs' schedule
 		// index: three failures in a row make it failing.
 		{`SELECT s.campaign_id, COUNT(*), 0, 0 FROM schedules s
-			WHERE (SELECT COUNT(*) FROM runs r WHERE r.status IN ('failed', 'timeout')
-				AND r.id IN (SELECT x.id FROM runs x
+			WHERE (SELECT COUNT(*) FROM runs r WHERE r.campaign_id = s.campaign_id
+				AND r.status IN ('failed', 'timeout') AND r.id IN (SELECT x.id FROM runs x
 					WHERE x.campaign_id = s.campaign_id AND x.schedule_id = s.id
 						AND x.status IN ('completed', 'failed', 'timeout', 'cancelled')
 					ORDER BY x.created_at DESC, x.id DESC LIMIT 3)) = 3`, nil,
