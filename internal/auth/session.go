@@ -12,6 +12,8 @@ import (
 // implements scs.CtxStore.
 type SessionStore struct {
 	db *database.DB
+	// touched spares a write per request: visits are recorded once a minute.
+	touched touchClock
 }
 
 // NewSessionStore returns a session store over db.
@@ -43,9 +45,18 @@ func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 	return nil
 }
 
-// DeleteCtx removes a session.
+// DeleteCtx removes a session and what is known about it.
 func (s *SessionStore) DeleteCtx(ctx context.Context, token string) error {
-	if _, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE token = ?`, token); err != nil {
+	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		for _, q := range []string{`DELETE FROM sessions WHERE token = ?`,
+			`DELETE FROM session_meta WHERE token = ?`} {
+			if _, err := tx.ExecContext(ctx, q, token); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("auth: delete session: %w", err)
 	}
 	return nil
@@ -66,12 +77,25 @@ func (s *SessionStore) Delete(token string) error {
 	return s.DeleteCtx(context.Background(), token)
 }
 
-// DeleteExpired removes sessions past their expiry and reports how many.
+// DeleteExpired removes sessions past their expiry, and what is known about sessions that
+// are gone, and reports how many sessions it removed.
 func (s *SessionStore) DeleteExpired(ctx context.Context) (int64, error) {
-	res, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE expiry <= ?`,
-		database.FormatTime(time.Now()))
+	var n int64
+	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= ?`,
+			database.FormatTime(time.Now()))
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		// A session whose first request failed before the store committed it leaves an
+		// entry without a session.
+		_, err = tx.ExecContext(ctx, `DELETE FROM session_meta
+			WHERE token NOT IN (SELECT token FROM sessions)`)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("auth: delete expired sessions: %w", err)
 	}
-	return res.RowsAffected()
+	return n, nil
 }

@@ -134,6 +134,25 @@ func (s *Store) Tokens(ctx context.Context, userID string) ([]Token, error) {
 	return out, rows.Err()
 }
 
+// AllTokens lists the API tokens of every user, newest first, for admins.
+func (s *Store) AllTokens(ctx context.Context) ([]Token, error) {
+	rows, err := s.db.R.QueryContext(ctx, selectToken+`
+		WHERE kind = 'api' ORDER BY created_at DESC, id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("auth: all tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []Token{}
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, fmt.Errorf("auth: all tokens: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
 // RevokeToken ends a token of userID's (any user's when userID is empty, for admins).
 func (s *Store) RevokeToken(ctx context.Context, userID, id string) error {
 	q := `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`

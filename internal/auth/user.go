@@ -29,14 +29,20 @@ const maxPasswordLen = 256
 
 // User is a person who can sign in.
 type User struct {
-	ID          string     `json:"id"`
-	Email       string     `json:"email"`
-	Name        string     `json:"name"`
-	Role        string     `json:"role"`
-	Disabled    bool       `json:"disabled"`
+	ID       string `json:"id"`
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Disabled bool   `json:"disabled"`
+	// TwoFactor is true once the user signs in with a code from an authenticator app too.
+	TwoFactor   bool       `json:"twoFactor"`
 	LastLoginAt *time.Time `json:"lastLoginAt"`
 	CreatedAt   time.Time  `json:"createdAt"`
 	UpdatedAt   time.Time  `json:"updatedAt"`
+	// AccessVersion moves whenever the user's platform role or a campaign role changes.
+	AccessVersion int64 `json:"-"`
+	// SessionsValidAfter ends every browser session signed in before it.
+	SessionsValidAfter *time.Time `json:"-"`
 }
 
 // Principal is the caller this user is when acting without a token.
@@ -63,12 +69,17 @@ type Store struct {
 	lastUsed *usageClock
 	// tokens caches token lookups until a token or user changes.
 	tokens *database.Cache[string, tokenRow]
+	// settings caches the installation's settings until one changes.
+	settings *database.Cache[string, map[string]string]
+	// seal keeps two-factor secrets encrypted at rest; nil until SetSecretKey.
+	seal *sealer
 }
 
 // NewStore returns a store over db.
 func NewStore(db *database.DB) *Store {
 	return &Store{db: db, now: time.Now, lastUsed: newUsageClock(),
-		tokens: database.NewCache[string, tokenRow](db, 10_000, 0, "api_tokens", "users")}
+		tokens:   database.NewCache[string, tokenRow](db, 10_000, 0, "api_tokens", "users"),
+		settings: database.NewCache[string, map[string]string](db, 1, 0, "settings")}
 }
 
 func validateUser(n *NewUser) error {
@@ -99,7 +110,9 @@ func validateUser(n *NewUser) error {
 	return f.Err()
 }
 
-// CheckPasswordRules returns why a new password is unacceptable, or "" when it is fine.
+// CheckPasswordRules returns why a new password is unacceptable, or "" when it is fine. The
+// rules follow current guidance (NIST SP 800-63B): a minimum length, room for long
+// passphrases, no composition rules, and no password that is known to be common.
 func CheckPasswordRules(pw string) string {
 	switch {
 	case utf8.RuneCountInString(pw) < MinPasswordLen:
@@ -108,6 +121,10 @@ func CheckPasswordRules(pw string) string {
 		return fmt.Sprintf("must be at most %d bytes", maxPasswordLen)
 	case strings.ContainsRune(pw, 0):
 		return "must not contain NUL bytes"
+	case !utf8.ValidString(pw):
+		return "must be valid Unicode text"
+	case IsCommonPassword(pw):
+		return "is too common: choose a less predictable password or a passphrase"
 	}
 	return ""
 }
@@ -138,13 +155,15 @@ func (s *Store) CreateUser(ctx context.Context, n NewUser) (User, error) {
 	return s.User(ctx, id)
 }
 
-const selectUser = `SELECT id, email, name, role, disabled_at IS NOT NULL, last_login_at,
-	created_at, updated_at FROM users`
+const selectUser = `SELECT id, email, name, role, disabled_at IS NOT NULL,
+	totp_enabled_at IS NOT NULL, last_login_at, created_at, updated_at, access_version,
+	sessions_valid_after FROM users`
 
 func scanUser(r interface{ Scan(...any) error }) (User, error) {
 	var u User
-	err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Disabled,
-		database.NullTime(&u.LastLoginAt), database.Time(&u.CreatedAt), database.Time(&u.UpdatedAt))
+	err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Disabled, &u.TwoFactor,
+		database.NullTime(&u.LastLoginAt), database.Time(&u.CreatedAt), database.Time(&u.UpdatedAt),
+		&u.AccessVersion, database.NullTime(&u.SessionsValidAfter))
 	return u, err
 }
 
@@ -156,6 +175,19 @@ func (s *Store) User(ctx context.Context, id string) (User, error) {
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("auth: user %s: %w", id, err)
+	}
+	return u, nil
+}
+
+// UserByEmail returns the user with this email, compared without regard to case.
+func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	u, err := scanUser(s.db.R.QueryRowContext(ctx, selectUser+` WHERE lower(email) = lower(?)`,
+		strings.TrimSpace(email)))
+	if database.IsNoRows(err) {
+		return User{}, ErrNotFound
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("auth: user by email: %w", err)
 	}
 	return u, nil
 }
@@ -250,7 +282,10 @@ type UserPatch struct {
 	Disabled *bool   `json:"disabled"`
 }
 
-// UpdateUser applies a patch. Disabling a user revokes their tokens at once.
+// UpdateUser applies a patch. Disabling a user revokes their tokens and ends their sessions at
+// once; a new password ends their sessions and sign-in tokens too, since a reset usually
+// follows a leak. A change of role moves the user's access version, so that their browser
+// sessions get new tokens.
 func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (User, error) {
 	u, err := s.User(ctx, id)
 	if err != nil {
@@ -279,10 +314,30 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (User, e
 		return User{}, err
 	}
 	now := database.FormatTime(s.now())
+	var hash string
+	if p.Password != nil {
+		if hash, err = HashPassword(ctx, *p.Password); err != nil {
+			return User{}, err
+		}
+	}
+	bump := 0
+	if n.Role != u.Role {
+		bump = 1
+	}
 	err = s.db.Tx(ctx, func(tx *database.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, role = ?, updated_at = ?
-			WHERE id = ?`, n.Name, n.Role, now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = ?, role = ?, updated_at = ?,
+			access_version = access_version + ? WHERE id = ?`,
+			n.Name, n.Role, now, bump, id); err != nil {
 			return fmt.Errorf("auth: update user %s: %w", id, err)
+		}
+		if hash != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`,
+				hash, id); err != nil {
+				return fmt.Errorf("auth: reset password of %s: %w", id, err)
+			}
+			if err := signOutEverywhere(ctx, tx, id, now); err != nil {
+				return err
+			}
 		}
 		if p.Disabled != nil {
 			return setDisabled(ctx, tx, id, *p.Disabled, now)
@@ -292,16 +347,11 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (User, e
 	if err != nil {
 		return User{}, err
 	}
-	if p.Password != nil {
-		if err := s.SetPassword(ctx, id, *p.Password); err != nil {
-			return User{}, err
-		}
-	}
 	return s.User(ctx, id)
 }
 
-// DisableUser stops a user from signing in and revokes their tokens; their browser sessions end
-// on their next request, which checks the user.
+// DisableUser stops a user from signing in, revokes their tokens and ends their browser
+// sessions.
 func (s *Store) DisableUser(ctx context.Context, id string) error {
 	if _, err := s.User(ctx, id); err != nil {
 		return err
@@ -329,5 +379,50 @@ func setDisabled(ctx context.Context, tx *database.Tx, id string, disabled bool,
 			return fmt.Errorf("auth: disable user %s: %w", id, err)
 		}
 	}
-	return nil
+	return signOutEverywhere(ctx, tx, id, now)
+}
+
+// ChangePassword replaces the password of userID once current proves it is them, and ends
+// their other browser sessions and their sign-in tokens; the session whose token is keep
+// stays signed in. Problems come back as field errors named after the form's fields.
+func (s *Store) ChangePassword(ctx context.Context, userID, current, next, keep string) error {
+	var hash string
+	err := s.db.R.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`,
+		userID).Scan(&hash)
+	if database.IsNoRows(err) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("auth: change password of %s: %w", userID, err)
+	}
+	f := derrors.Fields{}
+	if len(current) > maxPasswordLen {
+		f.Add("currentPassword", "is not your current password")
+	} else if ok, _, err := CheckPassword(ctx, hash, current); err != nil {
+		return err
+	} else if !ok {
+		f.Add("currentPassword", "is not your current password")
+	}
+	if msg := CheckPasswordRules(next); msg != "" {
+		f.Add("newPassword", msg)
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	newHash, err := HashPassword(ctx, next)
+	if err != nil {
+		return err
+	}
+	now := database.FormatTime(s.now())
+	return s.db.Tx(ctx, func(tx *database.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ?
+			WHERE id = ?`, newHash, now, userID); err != nil {
+			return fmt.Errorf("auth: change password of %s: %w", userID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?)
+			WHERE user_id = ? AND kind = 'login'`, now, userID); err != nil {
+			return fmt.Errorf("auth: change password of %s: %w", userID, err)
+		}
+		return endSessions(ctx, tx, userID, keep)
+	})
 }

@@ -94,6 +94,9 @@ func (s *Store) SetMember(ctx context.Context, sc access.Scope, userID string,
 			sc.CampaignID(), userID, role, now, now); err != nil {
 			return fmt.Errorf("campaign: set member %s: %w", userID, err)
 		}
+		if err := bumpAccess(ctx, tx, userID); err != nil {
+			return err
+		}
 		return s.activity.Record(ctx, tx, sc, activity.Entry{
 			Type: "member.changed", Title: "Member role set",
 			Detail: fmt.Sprintf("%s is now %s.", email, role),
@@ -123,11 +126,24 @@ func (s *Store) RemoveMember(ctx context.Context, sc access.Scope, userID string
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("campaign: member %s: %w", userID, ErrNotFound)
 		}
+		if err := bumpAccess(ctx, tx, userID); err != nil {
+			return err
+		}
 		return s.activity.Record(ctx, tx, sc, activity.Entry{
 			Type: "member.removed", Title: "Member removed",
 			Detail: "A member was removed from the campaign.",
 		})
 	})
+}
+
+// bumpAccess moves the person's access version, so that their browser sessions get new
+// tokens now that their role changed.
+func bumpAccess(ctx context.Context, tx *database.Tx, userID string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET access_version = access_version + 1
+		WHERE id = ?`, userID); err != nil {
+		return fmt.Errorf("campaign: note role change of %s: %w", userID, err)
+	}
+	return nil
 }
 
 // keepOwner fails when userID is the campaign's only owner.

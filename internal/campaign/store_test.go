@@ -153,3 +153,43 @@ func TestArchiveRestoreAndDefault(t *testing.T) {
 		t.Errorf("same slug: %v", err)
 	}
 }
+
+func TestRoleChangesMoveAccessVersion(t *testing.T) {
+	s, db := newStore(t)
+	ctx := context.Background()
+	owner := addUser(t, db, "owner")
+	addUser(t, db, "mia")
+	c, err := s.CreateCampaign(ctx, owner, campaign.NewCampaign{Name: "Versions", Company: "V"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os, _ := scopeOf(t, s, owner, c.ID)
+	version := func() int {
+		var v int
+		db.R.QueryRow(`SELECT access_version FROM users WHERE id = 'mia'`).Scan(&v)
+		return v
+	}
+	steps := []struct {
+		name string
+		do   func() error
+		want int
+	}{
+		{"added", func() error {
+			_, err := s.SetMember(ctx, os, "mia", access.RoleViewer)
+			return err
+		}, 1},
+		{"promoted", func() error {
+			_, err := s.SetMember(ctx, os, "mia", access.RoleOperator)
+			return err
+		}, 2},
+		{"removed", func() error { return s.RemoveMember(ctx, os, "mia") }, 3},
+	}
+	for _, st := range steps {
+		if err := st.do(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if got := version(); got != st.want {
+			t.Errorf("after %s: version %d, want %d", st.name, got, st.want)
+		}
+	}
+}
