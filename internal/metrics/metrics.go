@@ -29,8 +29,9 @@ var ErrNotFound = fmt.Errorf("metrics: campaign %w", derrors.NotFound)
 //     day, and the emailsSent increments of the runs that ended that day;
 //   - EmailsOpened, RepliesReceived: the increments agents reported in the results of the
 //     runs that ended that day;
-//   - AgentRuns: runs that ended that day, whatever their outcome (a run imported without an
-//     end time counts on the day it was created); AgentErrors: those that failed or timed out;
+//   - AgentRuns: runs that ended that day, whatever their outcome, except runs cancelled before
+//     they started (a run imported without an end time counts on the day it was created);
+//     AgentErrors: those that failed or timed out;
 //   - CostUSD: what those runs cost, rounded to a millionth of a dollar.
 type Day struct {
 	Date            string  `json:"date"`

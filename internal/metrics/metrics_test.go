@@ -33,8 +33,10 @@ const (
 	insContent = `INSERT INTO content_queue (id, campaign_id, platform, content, status,
 		posted_at, created_at, updated_at) VALUES (?, ?, ?, 'Hello', ?, ?,
 		'2026-01-01T00:00:00.000Z', 'x')`
+	// The last argument says the run never started.
 	insRun = `INSERT INTO runs (id, campaign_id, trigger, status, cost_usd, metrics, created_at,
-		finished_at, updated_at) VALUES (?, ?, 'manual', ?, ?, ?, ?, ?, 'x')`
+		finished_at, started_at, updated_at) VALUES (?1, ?2, 'manual', ?3, ?4, ?5, ?6, ?7,
+		CASE WHEN ?8 THEN NULL ELSE ?6 END, 'x')`
 )
 
 // dataSet is a hand-made set of records around New York's two DST changes of 2026: clocks
@@ -55,32 +57,36 @@ var dataSet = []row{
 	// Ended 8 Mar 23:30 EDT, which is 9 Mar in UTC.
 	{insRun, []any{"r1", "ny", "completed", 0.1,
 		`{"emailsOpened":3,"repliesReceived":1,"emailsSent":2}`,
-		"2026-03-09T03:00:00.000Z", "2026-03-09T03:30:00.000Z"}},
+		"2026-03-09T03:00:00.000Z", "2026-03-09T03:30:00.000Z", false}},
 	{insRun, []any{"r2", "ny", "failed", 0.2, `{}`,
-		"2026-03-08T05:59:00.000Z", "2026-03-08T06:00:00.000Z"}}, // 8 Mar 01:00 EST
+		"2026-03-08T05:59:00.000Z", "2026-03-08T06:00:00.000Z", false}}, // 8 Mar 01:00 EST
 	// Started 8 Mar 23:50 EDT, timed out 9 Mar 00:10 EDT: it counts on the day it ended.
 	{insRun, []any{"r3", "ny", "timeout", 0.3, `{}`,
-		"2026-03-09T03:50:00.000Z", "2026-03-09T04:10:00.000Z"}},
-	{insRun, []any{"r4", "ny", "running", 0.0, `{}`, "2026-03-08T15:00:00.000Z", nil}},
+		"2026-03-09T03:50:00.000Z", "2026-03-09T04:10:00.000Z", false}},
+	{insRun, []any{"r4", "ny", "running", 0.0, `{}`, "2026-03-08T15:00:00.000Z", nil, false}},
 	// Imported without an end time: it counts on the day it was created. Its result is not
 	// JSON, so it reports nothing.
-	{insRun, []any{"r5", "ny", "completed", 0.7, `not json`, "2026-03-08T10:00:00.000Z", nil}},
+	{insRun, []any{"r5", "ny", "completed", 0.7, `not json`, "2026-03-08T10:00:00.000Z", nil,
+		false}},
 	{insRun, []any{"r6", "ny", "cancelled", 0.0, `{"emailsSent":"many","emailsOpened":-4}`,
-		"2026-03-08T16:00:00.000Z", "2026-03-08T16:00:01.000Z"}},
+		"2026-03-08T16:00:00.000Z", "2026-03-08T16:00:01.000Z", false}},
+	// Cancelled while it waited in the queue: it never ran, so it is no agent run.
+	{insRun, []any{"r9", "ny", "cancelled", 0.0, `{}`,
+		"2026-03-08T17:00:00.000Z", "2026-03-08T17:05:00.000Z", true}},
 
 	{insLead, []any{"l5", "ny", "e@x.org", "2026-11-01T03:59:00.000Z", nil}}, // 31 Oct 23:59 EDT
 	{insLead, []any{"l4", "ny", "d@x.org", "2026-11-02T04:30:00.000Z", nil}}, // 1 Nov 23:30 EST
 	{insLead, []any{"l6", "ny", "f@x.org", "2026-11-02T05:00:00.000Z", nil}}, // 2 Nov 00:00 EST
 	// The two 01:30s of 1 November, before and after the clocks go back.
 	{insRun, []any{"r7", "ny", "completed", 0.25, `{"repliesReceived":2}`,
-		"2026-11-01T05:00:00.000Z", "2026-11-01T05:30:00.000Z"}},
+		"2026-11-01T05:00:00.000Z", "2026-11-01T05:30:00.000Z", false}},
 	{insRun, []any{"r8", "ny", "completed", 0.5, `{}`,
-		"2026-11-01T06:00:00.000Z", "2026-11-01T06:30:00.000Z"}},
+		"2026-11-01T06:00:00.000Z", "2026-11-01T06:30:00.000Z", false}},
 
 	// Another campaign, counted in UTC, whose records fall on the same instants.
 	{insLead, []any{"u1", "utc", "a@x.org", "2026-03-08T04:30:00.000Z", nil}},
 	{insRun, []any{"u2", "utc", "failed", 9.0, `{"emailsOpened":50}`,
-		"2026-03-09T03:00:00.000Z", "2026-03-09T03:30:00.000Z"}},
+		"2026-03-09T03:00:00.000Z", "2026-03-09T03:30:00.000Z", false}},
 }
 
 // want are the New York campaign's days, worked out by hand from dataSet.

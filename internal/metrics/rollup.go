@@ -99,7 +99,8 @@ var counters = []counter{
 			AND status = 'posted' AND lower(platform) = 'email'`,
 		func(d *Day, _ *int64, _ []sql.RawBytes) error { d.EmailsSent++; return nil }},
 	// The status list and the COALESCE repeat runs_campaign_ended_idx word for word, which is
-	// what lets the planner use that partial expression index. json_extract is SQLite's JSON
+	// what lets the planner use that partial expression index. A run cancelled before it
+	// started never ran, so it is not counted. json_extract is SQLite's JSON
 	// reader; a result without valid JSON, or with a count that is not a number, adds nothing.
 	{"runs", `SELECT COALESCE(finished_at, created_at), status, cost_usd,
 			CASE WHEN metrics = '{}' OR NOT json_valid(metrics) THEN 0 ELSE
@@ -111,7 +112,8 @@ var counters = []counter{
 			END
 		FROM runs
 		WHERE campaign_id = ? AND status IN ('completed', 'failed', 'timeout', 'cancelled')
-			AND COALESCE(finished_at, created_at) >= ? AND COALESCE(finished_at, created_at) < ?`,
+			AND COALESCE(finished_at, created_at) >= ? AND COALESCE(finished_at, created_at) < ?
+			AND NOT (status = 'cancelled' AND started_at IS NULL)`,
 		addRun},
 }
 
