@@ -224,8 +224,12 @@ func TestSwitcherShowsCurrentCampaign(t *testing.T) {
 	if len(dots) != 1 {
 		t.Fatalf("found %d colour dots in the button, want 1", len(dots))
 	}
-	if got := d.attr(dots[0], "style"); !strings.Contains(got, "background-color:#0EA5E9") {
-		t.Errorf("dot style = %q, want the campaign colour", got)
+	fills := d.all(dots[0], func(e *html.Node) bool { return e.Data == "circle" })
+	if len(fills) != 1 || d.attr(fills[0], "fill") != "#0EA5E9" {
+		t.Errorf("dot has %d circles, want one filled with the campaign colour", len(fills))
+	}
+	if d.has(dots[0], "style") {
+		t.Error("dot has a style attribute, which the Content-Security-Policy blocks")
 	}
 }
 

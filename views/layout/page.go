@@ -49,7 +49,12 @@ func csrfHeaders(token string) (string, error) {
 
 // htmxConfig keeps htmx 2's default response handling, except that a 422
 // answer is swapped: the server re-renders an invalid form with that status.
-const htmxConfig = `{"responseHandling":[` +
+// It also fits the Content-Security-Policy: htmx evaluates no code (no hx-on,
+// js: values or trigger filters), runs no script found in swapped markup, and
+// injects no indicator <style> of its own.
+const htmxConfig = `{"allowEval":false,"allowScriptTags":false,` +
+	`"includeIndicatorStyles":false,"selfRequestsOnly":true,` +
+	`"responseHandling":[` +
 	`{"code":"204","swap":false},` +
 	`{"code":"[23]..","swap":true},` +
 	`{"code":"422","swap":true},` +
