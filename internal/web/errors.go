@@ -41,8 +41,11 @@ var errWrongPassword = errors.New("wrong email or password")
 // errTooLarge is a body over the limit.
 var errTooLarge = errors.New("request body too large")
 
-// errRateLimited asks the client to come back after a while.
-type errRateLimited struct{ retryAfter time.Duration }
+// errRateLimited asks the client to come back after a while; msg, when set, says why.
+type errRateLimited struct {
+	retryAfter time.Duration
+	msg        string
+}
 
 func (e errRateLimited) Error() string { return "too many attempts" }
 
@@ -71,8 +74,11 @@ func classify(err error) (int, apiError) {
 		return http.StatusRequestEntityTooLarge, apiError{Code: "payload_too_large",
 			Message: "The request body is larger than 1 MiB."}
 	case errors.As(err, &rl):
-		return http.StatusTooManyRequests, apiError{Code: "rate_limited",
-			Message: "Too many attempts; try again later."}
+		msg := rl.msg
+		if msg == "" {
+			msg = "Too many attempts; try again later."
+		}
+		return http.StatusTooManyRequests, apiError{Code: "rate_limited", Message: msg}
 	case errors.Is(err, derrors.NotFound):
 		return http.StatusNotFound, apiError{Code: "not_found", Message: "Not found."}
 	case errors.Is(err, derrors.Forbidden):

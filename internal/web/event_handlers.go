@@ -28,6 +28,11 @@ func (s *Server) campaignEvents(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p, _ := principal(c)
+	if !s.streams.acquire(p.UserID) {
+		return errTooManyStreams
+	}
+	defer s.streams.release(p.UserID)
 	sub := s.Broker.Subscribe(sc.CampaignID())
 	defer sub.Close()
 

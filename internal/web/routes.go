@@ -158,6 +158,7 @@ func (s *Server) register() {
 		Skipper: isUpload}))
 	e.Use(echo.WrapMiddleware(s.sessions.LoadAndSave))
 	e.Use(s.authenticate)
+	e.Use(s.longUploads)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)

@@ -66,6 +66,8 @@ type Server struct {
 	// revoked tokens, disabled users, changed memberships. Event streams check their caller
 	// again whenever it moves.
 	revocations atomic.Uint64
+	// streams counts each person's open event streams, to hold them to maxStreamsPerUser.
+	streams streamCounts
 }
 
 // Login throttling: failures allowed per window, per account and per client address.
