@@ -169,6 +169,11 @@ func (s *Server) memberAdd(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Refused before the body is read, so that a role that may not do this never learns
+	// more than that.
+	if err := sc.Require(access.RoleOwner); err != nil {
+		return err
+	}
 	var in memberInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
@@ -197,6 +202,11 @@ func (s *Server) memberAdd(c echo.Context) error {
 func (s *Server) memberUpdate(c echo.Context) error {
 	sc, err := s.scope(c)
 	if err != nil {
+		return err
+	}
+	// Refused before the body is read, so that a role that may not do this never learns
+	// more than that.
+	if err := sc.Require(access.RoleOwner); err != nil {
 		return err
 	}
 	var in struct {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -206,6 +207,9 @@ func (s *Server) register() {
 		mws := []echo.MiddlewareFunc{csrf, requireSession}
 		if action != "" {
 			mws = append(mws, s.auditChanges(action))
+		}
+		if action != "" && strings.Contains(path, "/:slug") {
+			mws = append(mws, s.requirePageRole(pageRole(action)))
 		}
 		e.Add(method, path, h, mws...)
 	}
