@@ -85,6 +85,13 @@ func build(ctx context.Context, cfg config.Config, db *database.DB, out io.Write
 	agents := agent.NewStore(db, act)
 	schedules := schedule.NewStore(db, act)
 	users := auth.NewStore(db)
+	key, err := auth.LoadKeyFile(cfg.SecretKeyFile())
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	if err := users.SetSecretKey(key); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
 	if err := seed.Defaults(ctx, db, campaigns, agents, schedules); err != nil {
 		return nil, fmt.Errorf("app: seed defaults: %w", err)
 	}
@@ -110,11 +117,13 @@ func build(ctx context.Context, cfg config.Config, db *database.DB, out io.Write
 	audits := audit.NewStore(db)
 	engine := run.NewEngine(runs, agents, records, rollup, executor.Run,
 		run.Limits{Global: cfg.MaxRuns, PerCampaign: cfg.MaxRunsPerCampaign})
+	idle, lifetime := cfg.Sessions()
 	srv := web.New(web.Deps{
 		DB: db, Users: users, Campaigns: campaigns, Agents: agents, Schedules: schedules,
 		Activity: act, Data: records, Runs: runs, Engine: engine,
 		Audit: audits, Metrics: rollup, Broker: broker,
 		SecureCookies: cfg.SecureCookies, AuditRetentionDays: retentionDays(cfg),
+		SessionIdleTimeout: idle, SessionLifetime: lifetime,
 	})
 	return &App{cfg: cfg, DB: db, Users: users, Server: srv, broker: broker, Data: records,
 		Runs: runs, Engine: engine, Scheduler: scheduler.New(db, runs), metrics: rollup,

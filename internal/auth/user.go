@@ -386,21 +386,12 @@ func setDisabled(ctx context.Context, tx *database.Tx, id string, disabled bool,
 // their other browser sessions and their sign-in tokens; the session whose token is keep
 // stays signed in. Problems come back as field errors named after the form's fields.
 func (s *Store) ChangePassword(ctx context.Context, userID, current, next, keep string) error {
-	var hash string
-	err := s.db.R.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`,
-		userID).Scan(&hash)
-	if database.IsNoRows(err) {
-		return ErrNotFound
-	}
+	ok, err := s.PasswordMatches(ctx, userID, current)
 	if err != nil {
-		return fmt.Errorf("auth: change password of %s: %w", userID, err)
+		return err
 	}
 	f := derrors.Fields{}
-	if len(current) > maxPasswordLen {
-		f.Add("currentPassword", "is not your current password")
-	} else if ok, _, err := CheckPassword(ctx, hash, current); err != nil {
-		return err
-	} else if !ok {
+	if !ok {
 		f.Add("currentPassword", "is not your current password")
 	}
 	if msg := CheckPasswordRules(next); msg != "" {
@@ -425,4 +416,23 @@ func (s *Store) ChangePassword(ctx context.Context, userID, current, next, keep 
 		}
 		return endSessions(ctx, tx, userID, keep)
 	})
+}
+
+// PasswordMatches reports whether password is the current password of userID, for changes
+// that a person confirms with it. Unlike Authenticate it records no sign-in.
+func (s *Store) PasswordMatches(ctx context.Context, userID, password string) (bool, error) {
+	if len(password) > maxPasswordLen {
+		return false, nil
+	}
+	var hash string
+	err := s.db.R.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`,
+		userID).Scan(&hash)
+	if database.IsNoRows(err) {
+		return false, ErrNotFound
+	}
+	if err != nil {
+		return false, fmt.Errorf("auth: check password of %s: %w", userID, err)
+	}
+	ok, _, err := CheckPassword(ctx, hash, password)
+	return ok, err
 }

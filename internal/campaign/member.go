@@ -162,3 +162,41 @@ func (s *Store) keepOwner(ctx context.Context, tx *database.Tx, sc access.Scope,
 	}
 	return nil
 }
+
+// Membership is a person's role in one campaign, seen from the person.
+type Membership struct {
+	CampaignID string      `json:"campaignId"`
+	Name       string      `json:"name"`
+	Slug       string      `json:"slug"`
+	Role       access.Role `json:"role"`
+}
+
+// MembershipsOf lists the campaigns userID is a member of, by name. Only platform admins and
+// the person themselves may ask.
+func (s *Store) MembershipsOf(ctx context.Context, p access.Principal,
+	userID string) ([]Membership, error) {
+	if !p.IsAdmin() && p.UserID != userID {
+		return nil, access.ErrForbidden
+	}
+	rows, err := s.db.R.QueryContext(ctx, `
+		SELECT c.id, c.name, c.slug, m.role
+		FROM campaign_members m JOIN campaigns c ON c.id = m.campaign_id
+		WHERE m.user_id = ?
+		ORDER BY lower(c.name), c.id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("campaign: memberships of %s: %w", userID, err)
+	}
+	defer rows.Close()
+	out := []Membership{}
+	for rows.Next() {
+		var m Membership
+		if err := rows.Scan(&m.CampaignID, &m.Name, &m.Slug, &m.Role); err != nil {
+			return nil, fmt.Errorf("campaign: memberships of %s: %w", userID, err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("campaign: memberships of %s: %w", userID, err)
+	}
+	return out, nil
+}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is every setting of the server.
@@ -39,6 +40,13 @@ type Config struct {
 	// AuditRetentionDays is how long audit entries are kept; a daily job prunes older ones.
 	// Zero, as in a Config built by hand, means DefaultAuditRetentionDays.
 	AuditRetentionDays int
+	// SessionIdleTimeout ends a browser session nobody used for that long;
+	// SessionLifetime ends any session that long after sign-in. Zero means the default.
+	SessionIdleTimeout time.Duration
+	SessionLifetime    time.Duration
+	// KeyFile holds the key that seals two-factor secrets; empty means the database path
+	// with ".key" added. It is created on first start.
+	KeyFile string
 }
 
 // Defaults.
@@ -53,6 +61,9 @@ const (
 	DefaultAuditRetentionDays = 365
 	// maxAuditRetentionDays is a hundred years; more is a typo.
 	maxAuditRetentionDays = 36500
+	// DefaultSessionIdleTimeout and DefaultSessionLifetime bound browser sessions.
+	DefaultSessionIdleTimeout = 30 * time.Minute
+	DefaultSessionLifetime    = 12 * time.Hour
 )
 
 // LoadServe reads the settings of `clawops serve` from args and env (env names a variable's
@@ -93,6 +104,20 @@ func LoadServe(args []string, env func(string) string, stderr io.Writer) (Config
 	cfg.MaxRuns = intEnv("CLAWOPS_MAX_RUNS", DefaultMaxRuns)
 	cfg.MaxRunsPerCampaign = intEnv("CLAWOPS_MAX_RUNS_PER_CAMPAIGN", DefaultMaxRunsPerCampaign)
 	cfg.AuditRetentionDays = intEnv("CLAWOPS_AUDIT_RETENTION_DAYS", DefaultAuditRetentionDays)
+	durationEnv := func(name string, def time.Duration) time.Duration {
+		v := env(name)
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %q is not a duration such as 30m or 12h", name, v))
+		}
+		return d
+	}
+	cfg.SessionIdleTimeout = durationEnv("CLAWOPS_SESSION_IDLE_TIMEOUT", DefaultSessionIdleTimeout)
+	cfg.SessionLifetime = durationEnv("CLAWOPS_SESSION_LIFETIME", DefaultSessionLifetime)
+	cfg.KeyFile = env("CLAWOPS_KEY_FILE")
 	level := or(env("CLAWOPS_LOG_LEVEL"), "info")
 
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -110,6 +135,12 @@ func LoadServe(args []string, env func(string) string, stderr io.Writer) (Config
 		"agent runs going at once in one campaign (CLAWOPS_MAX_RUNS_PER_CAMPAIGN)")
 	fs.IntVar(&cfg.AuditRetentionDays, "audit-retention-days", cfg.AuditRetentionDays,
 		"days audit entries are kept before the daily pruning (CLAWOPS_AUDIT_RETENTION_DAYS)")
+	fs.DurationVar(&cfg.SessionIdleTimeout, "session-idle-timeout", cfg.SessionIdleTimeout,
+		"end browser sessions unused this long (CLAWOPS_SESSION_IDLE_TIMEOUT)")
+	fs.DurationVar(&cfg.SessionLifetime, "session-lifetime", cfg.SessionLifetime,
+		"end browser sessions this long after sign-in (CLAWOPS_SESSION_LIFETIME)")
+	fs.StringVar(&cfg.KeyFile, "key-file", cfg.KeyFile,
+		"key sealing two-factor secrets; default: the database path + .key (CLAWOPS_KEY_FILE)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -152,10 +183,41 @@ func (c Config) validate() []error {
 		errs = append(errs, fmt.Errorf("audit retention %d days: must be from 1 to %d",
 			c.AuditRetentionDays, maxAuditRetentionDays))
 	}
+	if c.SessionIdleTimeout < time.Minute || c.SessionIdleTimeout > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("session idle timeout %v: must be from 1m to 24h",
+			c.SessionIdleTimeout))
+	}
+	if c.SessionLifetime < 5*time.Minute || c.SessionLifetime > 30*24*time.Hour {
+		errs = append(errs, fmt.Errorf("session lifetime %v: must be from 5m to 720h",
+			c.SessionLifetime))
+	} else if c.SessionIdleTimeout > c.SessionLifetime {
+		errs = append(errs, fmt.Errorf("session idle timeout %v: must not exceed the "+
+			"session lifetime, %v", c.SessionIdleTimeout, c.SessionLifetime))
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log format %q: must be text or json", c.LogFormat))
 	}
 	return errs
+}
+
+// SecretKeyFile is the file of the key that seals two-factor secrets.
+func (c Config) SecretKeyFile() string {
+	if c.KeyFile != "" {
+		return c.KeyFile
+	}
+	return c.DBPath + ".key"
+}
+
+// Sessions are the browser session limits, with defaults for a Config built by hand.
+func (c Config) Sessions() (idle, lifetime time.Duration) {
+	idle, lifetime = c.SessionIdleTimeout, c.SessionLifetime
+	if idle == 0 {
+		idle = DefaultSessionIdleTimeout
+	}
+	if lifetime == 0 {
+		lifetime = DefaultSessionLifetime
+	}
+	return idle, lifetime
 }
 
 // Logger builds the process logger the settings ask for.

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -24,7 +25,8 @@ func TestLoadServe(t *testing.T) {
 		{name: "defaults", want: Config{Addr: DefaultAddr, DBPath: DefaultDBPath,
 			AdminEmail: DefaultAdminEmail, LogFormat: "text", LogLevel: slog.LevelInfo,
 			MaxRuns: DefaultMaxRuns, MaxRunsPerCampaign: DefaultMaxRunsPerCampaign,
-			AuditRetentionDays: DefaultAuditRetentionDays}},
+			AuditRetentionDays: DefaultAuditRetentionDays,
+			SessionIdleTimeout: DefaultSessionIdleTimeout, SessionLifetime: DefaultSessionLifetime}},
 		{name: "environment", env: map[string]string{"CLAWOPS_ADDR": "127.0.0.1:9000",
 			"CLAWOPS_DB": "/tmp/x.db", "CLAWOPS_DEMO": "true", "CLAWOPS_LOG_FORMAT": "json",
 			"CLAWOPS_ADMIN_EMAIL": "ops@example.com", "CLAWOPS_ADMIN_PASSWORD": "long enough pw",
@@ -33,13 +35,15 @@ func TestLoadServe(t *testing.T) {
 			want: Config{Addr: "127.0.0.1:9000", DBPath: "/tmp/x.db", Demo: true,
 				AdminEmail: "ops@example.com", AdminPassword: "long enough pw", LogFormat: "json",
 				LogLevel: slog.LevelDebug, MaxRuns: 20, MaxRunsPerCampaign: 5,
-				AuditRetentionDays: DefaultAuditRetentionDays}},
+				AuditRetentionDays: DefaultAuditRetentionDays,
+				SessionIdleTimeout: DefaultSessionIdleTimeout, SessionLifetime: DefaultSessionLifetime}},
 		{name: "flags win", args: []string{"--addr", "127.0.0.1:1", "--db", "f.db", "--demo"},
 			env: map[string]string{"CLAWOPS_ADDR": "127.0.0.1:9000"},
 			want: Config{Addr: "127.0.0.1:1", DBPath: "f.db", Demo: true,
 				AdminEmail: DefaultAdminEmail, LogFormat: "text", LogLevel: slog.LevelInfo,
 				MaxRuns: DefaultMaxRuns, MaxRunsPerCampaign: DefaultMaxRunsPerCampaign,
-				AuditRetentionDays: DefaultAuditRetentionDays}},
+				AuditRetentionDays: DefaultAuditRetentionDays,
+				SessionIdleTimeout: DefaultSessionIdleTimeout, SessionLifetime: DefaultSessionLifetime}},
 		{name: "bad run limit", args: []string{"--max-runs", "0"}, wantErr: "max runs"},
 		{name: "campaign limit over the whole", args: []string{"--max-runs", "2",
 			"--max-runs-per-campaign", "3"}, wantErr: "max runs per campaign"},
@@ -49,12 +53,30 @@ func TestLoadServe(t *testing.T) {
 			env: map[string]string{"CLAWOPS_AUDIT_RETENTION_DAYS": "30"},
 			want: Config{Addr: DefaultAddr, DBPath: DefaultDBPath, AdminEmail: DefaultAdminEmail,
 				LogFormat: "text", LogLevel: slog.LevelInfo, MaxRuns: DefaultMaxRuns,
-				MaxRunsPerCampaign: DefaultMaxRunsPerCampaign, AuditRetentionDays: 90}},
+				MaxRunsPerCampaign: DefaultMaxRunsPerCampaign, AuditRetentionDays: 90,
+				SessionIdleTimeout: DefaultSessionIdleTimeout, SessionLifetime: DefaultSessionLifetime}},
 		{name: "audit retention not a number",
 			env:     map[string]string{"CLAWOPS_AUDIT_RETENTION_DAYS": "a year"},
 			wantErr: "CLAWOPS_AUDIT_RETENTION_DAYS"},
 		{name: "audit retention of no days", args: []string{"--audit-retention-days", "0"},
 			wantErr: "audit retention"},
+		{name: "session limits", args: []string{"--session-lifetime", "8h"},
+			env: map[string]string{"CLAWOPS_SESSION_IDLE_TIMEOUT": "15m",
+				"CLAWOPS_SESSION_LIFETIME": "1h", "CLAWOPS_KEY_FILE": "/etc/clawops.key"},
+			want: Config{Addr: DefaultAddr, DBPath: DefaultDBPath, AdminEmail: DefaultAdminEmail,
+				LogFormat: "text", LogLevel: slog.LevelInfo, MaxRuns: DefaultMaxRuns,
+				MaxRunsPerCampaign: DefaultMaxRunsPerCampaign,
+				AuditRetentionDays: DefaultAuditRetentionDays, SessionIdleTimeout: 15 * time.Minute,
+				SessionLifetime: 8 * time.Hour, KeyFile: "/etc/clawops.key"}},
+		{name: "idle timeout not a duration",
+			env:     map[string]string{"CLAWOPS_SESSION_IDLE_TIMEOUT": "half an hour"},
+			wantErr: "CLAWOPS_SESSION_IDLE_TIMEOUT"},
+		{name: "idle timeout too short", args: []string{"--session-idle-timeout", "10s"},
+			wantErr: "session idle timeout"},
+		{name: "lifetime too long", args: []string{"--session-lifetime", "1000h"},
+			wantErr: "session lifetime"},
+		{name: "idle timeout over the lifetime", args: []string{"--session-idle-timeout", "2h",
+			"--session-lifetime", "1h"}, wantErr: "must not exceed the session lifetime"},
 		{name: "bad address", args: []string{"--addr", "nope"}, wantErr: "addr"},
 		{name: "bad bool", env: map[string]string{"CLAWOPS_DEMO": "maybe"}, wantErr: "CLAWOPS_DEMO"},
 		{name: "short admin password", env: map[string]string{"CLAWOPS_ADMIN_PASSWORD": "short"},
@@ -81,5 +103,16 @@ func TestLoadServe(t *testing.T) {
 				t.Errorf("config (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestDerivedSettings(t *testing.T) {
+	c := Config{DBPath: "/var/lib/clawops/clawops.db"}
+	if got := c.SecretKeyFile(); got != "/var/lib/clawops/clawops.db.key" {
+		t.Errorf("key file %q, want the database path + .key", got)
+	}
+	idle, life := c.Sessions()
+	if idle != DefaultSessionIdleTimeout || life != DefaultSessionLifetime {
+		t.Errorf("sessions of a hand-built config: %v, %v", idle, life)
 	}
 }

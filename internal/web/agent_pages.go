@@ -236,6 +236,7 @@ func agentForm(c echo.Context, cur campaign.Campaign, sc access.Scope,
 		Statuses:      agent.SettableStatuses,
 		MaxConcurrent: strconv.Itoa(a.MaxConcurrentRuns), Config: indentJSON(a.Config),
 		Executor: string(exec), CanEdit: sc.Role().AtLeast(access.RoleOperator),
+		CanSetExecutor: sc.PlatformAdmin(),
 	}
 }
 
@@ -326,7 +327,10 @@ func (s *Server) agentSavePage(c echo.Context) error {
 		form := agentForm(c, cur, sc, a)
 		form.Name, form.Status = c.FormValue("name"), c.FormValue("status")
 		form.MaxConcurrent = c.FormValue("maxConcurrentRuns")
-		form.Config, form.Executor = c.FormValue("config"), c.FormValue("executor")
+		form.Config = c.FormValue("config")
+		if form.CanSetExecutor {
+			form.Executor = c.FormValue("executor")
+		}
 		form.Errors = fields
 		if readHTMX(c).Partial() {
 			return s.render(c, http.StatusUnprocessableEntity, pages.AgentFormFragment(form))

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/mail"
 	"strings"
@@ -18,6 +20,9 @@ import (
 type loginInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+	// OTP is the current code of the account's authenticator app, or one of its recovery
+	// codes, for accounts with two-factor sign-in.
+	OTP string `json:"otp"`
 }
 
 type tokenAnswer struct {
@@ -34,23 +39,14 @@ type userAnswer struct {
 }
 
 // signIn checks credentials behind the per-account and per-address throttles, and audits the
-// attempt whatever its outcome. The answer never tells whether the email exists.
-func (s *Server) signIn(c echo.Context, email, password string) (auth.User, error) {
+// attempt whatever its outcome. The answer never tells whether the email exists. An account
+// with two-factor sign-in needs otp too; without it the answer is errOTPRequired, and the
+// caller asks for the code.
+func (s *Server) signIn(c echo.Context, email, password, otp string) (auth.User, error) {
 	ctx := c.Request().Context()
-	acct := "acct:" + strings.ToLower(strings.TrimSpace(email))
-	ip := "ip:" + c.RealIP()
-	// Each attempt is counted before the password check, so that parallel guesses cannot all
-	// pass the limit while the hashes run; a success takes its count back.
-	wait := s.accountFails.Reserve(acct)
-	if wait == 0 {
-		if wait = s.ipFails.Reserve(ip); wait > 0 {
-			s.accountFails.Refund(acct)
-		}
-	}
-	if wait > 0 {
-		s.recordAudit(c, "auth.login", http.StatusTooManyRequests,
-			map[string]any{"email": auditEmail(email), "reason": "throttled"})
-		return auth.User{}, errRateLimited{retryAfter: wait}
+	acct, ip, err := s.reserveSignIn(c, email)
+	if err != nil {
+		return auth.User{}, err
 	}
 	u, err := s.Users.Authenticate(ctx, email, password)
 	if errors.Is(err, auth.ErrInvalidCredentials) {
@@ -63,11 +59,70 @@ func (s *Server) signIn(c echo.Context, email, password string) (auth.User, erro
 		s.ipFails.Refund(ip)
 		return auth.User{}, err
 	}
+	if u.TwoFactor {
+		if err := s.secondFactor(c, u, otp, acct, ip); err != nil {
+			return u, err
+		}
+	}
+	s.signedIn(c, u, acct, ip)
+	return u, nil
+}
+
+// reserveSignIn counts a sign-in attempt against the account and the client's address before
+// anything is checked, so that parallel guesses cannot all pass the limit while the hashes
+// run; a success takes its count back. Over the limit it answers errRateLimited.
+func (s *Server) reserveSignIn(c echo.Context, email string) (acct, ip string, err error) {
+	acct = "acct:" + strings.ToLower(strings.TrimSpace(email))
+	ip = "ip:" + c.RealIP()
+	wait := s.accountFails.Reserve(acct)
+	if wait == 0 {
+		if wait = s.ipFails.Reserve(ip); wait > 0 {
+			s.accountFails.Refund(acct)
+		}
+	}
+	if wait > 0 {
+		s.recordAudit(c, "auth.login", http.StatusTooManyRequests,
+			map[string]any{"email": auditEmail(email), "reason": "throttled"})
+		return acct, ip, errRateLimited{retryAfter: wait}
+	}
+	return acct, ip, nil
+}
+
+// signedIn takes a successful sign-in's attempts back from the throttles and audits it.
+func (s *Server) signedIn(c echo.Context, u auth.User, acct, ip string) {
 	s.accountFails.Reset(acct)
 	s.ipFails.Refund(ip)
 	c.Set(keyPrincipal, u.Principal())
 	s.recordAudit(c, "auth.login", http.StatusOK, map[string]any{"email": u.Email})
-	return u, nil
+}
+
+// secondFactor checks the one-time code of a person whose password was right. Without a code
+// the attempt is taken back, since nothing was guessed; a wrong code counts against the
+// account like a wrong password, so that codes cannot be guessed faster than passwords.
+func (s *Server) secondFactor(c echo.Context, u auth.User, otp, acct, ip string) error {
+	if strings.TrimSpace(otp) == "" {
+		s.accountFails.Refund(acct)
+		s.ipFails.Refund(ip)
+		s.recordAudit(c, "auth.login", http.StatusUnauthorized,
+			map[string]any{"email": u.Email, "reason": "one-time code required"})
+		return errOTPRequired
+	}
+	recovery, err := s.Users.VerifySecondFactor(c.Request().Context(), u.ID, otp)
+	if errors.Is(err, auth.ErrBadCode) {
+		s.recordAudit(c, "auth.login", http.StatusUnauthorized,
+			map[string]any{"email": u.Email, "reason": "wrong one-time code"})
+		return errWrongOTP
+	}
+	if err != nil {
+		s.accountFails.Refund(acct)
+		s.ipFails.Refund(ip)
+		return err
+	}
+	if recovery {
+		slog.InfoContext(c.Request().Context(), "Recovery code used to sign in",
+			"user_id", u.ID)
+	}
+	return nil
 }
 
 // auditEmail keeps what was typed as the email only when it looks like one: a password typed
@@ -94,12 +149,15 @@ func (s *Server) apiLogin(c echo.Context) error {
 	if err := f.Err(); err != nil {
 		return err
 	}
-	u, err := s.signIn(c, in.Email, in.Password)
+	u, err := s.signIn(c, in.Email, in.Password, in.OTP)
 	if errors.Is(err, auth.ErrInvalidCredentials) {
 		return errWrongPassword
 	}
 	if err != nil {
 		return err
+	}
+	if must, err := s.mustEnrol(c.Request().Context(), u); err != nil || must {
+		return cmp.Or(err, errMustEnrol)
 	}
 	expires := time.Now().Add(auth.LoginTokenTTL)
 	secret, tok, err := s.Users.IssueToken(c.Request().Context(), auth.NewToken{
@@ -205,7 +263,20 @@ func (s *Server) tokenList(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusForbidden,
 			"A token limited to a campaign or a role cannot manage tokens.")
 	}
-	toks, err := s.Users.Tokens(c.Request().Context(), p.UserID)
+	var toks []auth.Token
+	var err error
+	switch c.QueryParam("all") {
+	case "", "false":
+		toks, err = s.Users.Tokens(c.Request().Context(), p.UserID)
+	case "true":
+		if !p.IsAdmin() {
+			return echo.NewHTTPError(http.StatusForbidden,
+				"Only platform admins may list every person's tokens.")
+		}
+		toks, err = s.Users.AllTokens(c.Request().Context())
+	default:
+		return badRequest("query parameter all must be true or false")
+	}
 	if err != nil {
 		return err
 	}

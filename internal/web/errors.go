@@ -54,6 +54,9 @@ func classify(err error) (int, apiError) {
 	var he *echo.HTTPError
 	var br errBadRequest
 	var rl errRateLimited
+	if status, body, ok := classifySignIn(err); ok {
+		return status, body
+	}
 	if f, ok := derrors.AsFields(err); ok {
 		return http.StatusUnprocessableEntity, apiError{Code: "validation_failed",
 			Message: "The request has invalid fields.", Fields: f}

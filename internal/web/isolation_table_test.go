@@ -35,6 +35,9 @@ type routeCase struct {
 	endsCredential bool
 	// archives marks routes that archive their campaign; the test restores it afterwards.
 	archives bool
+	// signsOutEverywhere marks routes that end every session and sign-in token of the
+	// caller: a caller who got through signs in again.
+	signsOutEverywhere bool
 }
 
 func rc(class string) routeCase { return routeCase{class: class} }
@@ -188,6 +191,34 @@ func isolationTable() map[string]routeCase {
 		"POST /admin/templates/:id":   rc(clsAdmin),
 		"GET /admin/audit":            rc(clsAdmin),
 		"GET /admin/audit/export.csv": rc(clsAdmin),
+
+		"POST /login/code":                       rc(clsPublic),
+		"GET /admin/users":                       rc(clsAdmin),
+		"POST /admin/users":                      rc(clsAdmin),
+		"GET /admin/users/:id":                   rc(clsAdmin),
+		"POST /admin/users/:id":                  rc(clsAdmin),
+		"POST /admin/users/:id/disable":          {class: clsAdmin, consumes: true},
+		"POST /admin/users/:id/enable":           rc(clsAdmin),
+		"POST /admin/users/:id/two-factor/reset": rc(clsAdmin),
+		"POST /admin/settings/two-factor":        rc(clsAdmin),
+		"GET /admin/tokens":                      rc(clsAdmin),
+		"POST /admin/tokens":                     rc(clsAdmin),
+		"POST /admin/tokens/:id/revoke":          {class: clsAdmin, consumes: true},
+		"GET /account":                           rc(clsUncapped),
+		"POST /account/password":                 rc(clsUncapped),
+		"POST /account/sessions/end":             rc(clsUncapped),
+		"POST /account/sessions/end-all": {class: clsUncapped,
+			signsOutEverywhere: true},
+		"POST /account/two-factor/start":          rc(clsUncapped),
+		"POST /account/two-factor/confirm":        rc(clsUncapped),
+		"POST /account/two-factor/disable":        rc(clsUncapped),
+		"POST /account/two-factor/recovery-codes": rc(clsUncapped),
+		"GET /account/tokens":                     rc(clsUncapped),
+		"POST /account/tokens":                    rc(clsUncapped),
+		"POST /account/tokens/:id/revoke":         {class: clsTokenOwner, consumes: true},
+		"POST /c/:slug/members":                   rc(clsOwn),
+		"POST /c/:slug/members/:userId":           rc(clsOwn),
+		"POST /c/:slug/members/:userId/remove":    {class: clsOwn, consumes: true},
 	}
 	// Runs and schedules answer on the legacy paths, in the context campaign, and under the
 	// campaign's own path.

@@ -519,6 +519,9 @@ func (r *isoRun) check(method, path, key string, rc routeCase, st step, tg targe
 		r.s.Do("POST", "/api/campaigns/"+tg.camp.id+"/restore", r.admin, nil)
 		r.s.Do("PUT", "/api/campaigns/"+tg.camp.id, r.admin, map[string]any{"status": "active"})
 	}
+	if rc.signsOutEverywhere && out == "ok" {
+		r.signBackIn(st.c)
+	}
 	// Lists and searches are asked again with a word every campaign's data holds.
 	segs := strings.Split(key, "/")
 	if st.scan != "" && method == "GET" && !strings.HasPrefix(segs[len(segs)-1], ":") &&
@@ -534,6 +537,16 @@ func (r *isoRun) check(method, path, key string, rc routeCase, st step, tg targe
 		}
 	}
 	return out
+}
+
+// signBackIn gives c new credentials after it signed out everywhere, which ended its browser
+// session and its sign-in tokens.
+func (r *isoRun) signBackIn(c *caller) {
+	c.pages = signInAs(r.t, r.s, c.email, c.password)
+	c.bearer = c.mint()
+	if c.admin {
+		r.admin = c.bearer
+	}
 }
 
 // settle waits until no run and no import is in progress, so that a hash is not taken in the

@@ -75,19 +75,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Set(keyPrincipal, p)
 			return next(c)
 		}
-		if id := s.sessions.GetString(ctx, sessionUser); id != "" {
-			u, err := s.Users.User(ctx, id)
-			if err != nil && !errors.Is(err, auth.ErrNotFound) {
-				return err
-			}
-			// A disabled or deleted user's session ends on its next request.
-			if err != nil || u.Disabled {
-				if err := s.sessions.Destroy(ctx); err != nil {
-					return err
-				}
-			} else {
-				c.Set(keyPrincipal, u.Principal())
-			}
+		// A session that answered itself (sending an admin to enrol) stops here.
+		if err := s.sessionPrincipal(c); err != nil || c.Response().Committed {
+			return err
 		}
 		return next(c)
 	}
@@ -160,7 +150,7 @@ func (s *Server) auditChanges(action string) echo.MiddlewareFunc {
 // check their callers again after any of them.
 var accessActions = map[string]bool{"auth.logout": true, "token.revoke": true,
 	"user.update": true, "user.disable": true, "member.update": true, "member.remove": true,
-	"session.revoke": true, "session.revokeAll": true}
+	"session.revoke": true, "session.revokeAll": true, "account.password": true}
 
 // recordAudit writes one audit entry for the current request. A failure to audit is logged,
 // not returned: the change itself has already happened.

@@ -64,7 +64,7 @@ func schemas() schema {
 		"emailsSent7d": integer(), "costUsd7d": number(), "lastActivityAt": nullable(dateTime()),
 		"failingSchedules": integer(), "failureRate7d": number()})
 	user := obj(schema{"id": str(), "email": str(), "name": str(),
-		"role": strEnum("admin", "member"), "disabled": boolean(),
+		"role": strEnum("admin", "member"), "disabled": boolean(), "twoFactor": boolean(),
 		"lastLoginAt": nullable(dateTime()), "createdAt": dateTime(), "updatedAt": dateTime()})
 	brief := obj(schema{"id": str(), "email": str(), "name": str(), "role": str()})
 	token := obj(schema{"id": str(), "userId": str(), "kind": strEnum("login", "api"),
@@ -79,11 +79,17 @@ func schemas() schema {
 		"Error": obj(schema{"error": obj(schema{
 			"code": strEnum("bad_request", "unauthorized", "forbidden", "not_found",
 				"conflict", "payload_too_large", "validation_failed", "rate_limited",
-				"internal", "method_not_allowed"),
+				"internal", "method_not_allowed", "otp_required", "otp_enrolment_required"),
 			"message": str(),
 			"fields":  schema{"type": "object", "additionalProperties": str()},
 		}, "code", "message")}, "error"),
-		"LoginRequest": obj(schema{"email": str(), "password": str()}, "email", "password"),
+		"LoginRequest": obj(schema{"email": str(), "password": str(), "otp": schema{
+			"type": "string", "description": "for accounts with two-factor sign-in: the " +
+				"current 6-digit code of the authenticator app, or an unused recovery code. " +
+				"Without it such an account answers 401 with code otp_required; a wrong or " +
+				"reused code answers 401 unauthorized. An admin who must turn two-factor " +
+				"sign-in on and has not answers 403 otp_enrolment_required."}},
+			"email", "password"),
 		"LoginResponse": obj(schema{
 			"token": obj(schema{"token": str(), "expiresAt": dateTime(), "expiresIn": integer()},
 				"token", "expiresAt", "expiresIn"),

@@ -70,7 +70,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		vm.Error = "Enter your email and password."
 		return s.render(c, http.StatusUnprocessableEntity, pages.Login(vm))
 	}
-	u, err := s.signIn(c, email, c.FormValue("password"))
+	u, err := s.signIn(c, email, c.FormValue("password"), "")
 	var rl errRateLimited
 	switch {
 	case errors.Is(err, auth.ErrInvalidCredentials):
@@ -79,15 +79,18 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	case errors.As(err, &rl):
 		vm.Error = "Too many attempts. Wait a few minutes and try again."
 		return s.render(c, http.StatusTooManyRequests, pages.Login(vm))
+	case errors.Is(err, errOTPRequired):
+		if err := s.awaitCode(c, u); err != nil {
+			return err
+		}
+		return s.render(c, http.StatusOK, pages.Login(pages.LoginPage{CSRFToken: vm.CSRFToken,
+			Next: next, CodeStep: true}))
 	case err != nil:
 		return err
 	}
-	ctx := c.Request().Context()
-	// A new session token at sign-in defeats session fixation.
-	if err := s.sessions.RenewToken(ctx); err != nil {
+	if err := s.startSession(c, u); err != nil {
 		return err
 	}
-	s.sessions.Put(ctx, sessionUser, u.ID)
 	return c.Redirect(http.StatusSeeOther, next)
 }
 

@@ -36,14 +36,18 @@ type route struct {
 func (s *Server) apiRoutes() []route {
 	return []route{
 		{method: "POST", path: "/api/auth/login", action: "auth.login", public: true,
-			summary: "Sign in with email and password; answers a bearer token", handler: s.apiLogin},
+			summary: "Sign in with email, password and, with two-factor sign-in, otp; " +
+				"answers a bearer token (401 otp_required when otp is missing)",
+			handler: s.apiLogin},
 		{method: "POST", path: "/api/auth/logout", action: "auth.logout",
 			summary: "Revoke the presented token", handler: s.apiLogout},
 		{method: "GET", path: "/api/auth/me", action: "auth.me",
 			summary: "The signed-in user", handler: s.apiMe},
 
 		{method: "GET", path: "/api/tokens", action: "token.list",
-			summary: "The caller's API tokens", handler: s.tokenList},
+			summary: "The caller's API tokens; every person's for admins asking all=true",
+			handler: s.tokenList, query: []any{queryParam("all",
+				"true lists every person's API tokens (admins only)", boolean())}},
 		{method: "POST", path: "/api/tokens", action: "token.create",
 			summary: "Create an API token; its secret is shown once", handler: s.tokenCreate},
 		{method: "DELETE", path: "/api/tokens/:id", action: "token.revoke",
@@ -201,6 +205,7 @@ func (s *Server) register() {
 	})
 	e.GET("/login", s.loginPage, csrf)
 	e.POST("/login", s.loginSubmit, csrf)
+	e.POST("/login/code", s.loginCodeSubmit, csrf)
 	e.POST("/logout", s.logout, csrf)
 
 	page := func(method, path string, h echo.HandlerFunc, action string) {
@@ -228,4 +233,5 @@ func (s *Server) register() {
 	s.registerOpsPages(page)
 	s.registerDataPages(page)
 	s.registerInsightPages(page)
+	s.registerPeoplePages(page)
 }

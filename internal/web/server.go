@@ -3,6 +3,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -46,6 +47,10 @@ type Deps struct {
 	SecureCookies bool
 	// AuditRetentionDays is how long audit entries are kept, as the audit page says.
 	AuditRetentionDays int
+	// SessionIdleTimeout and SessionLifetime end browser sessions left unused and signed in
+	// too long; zero means 30 minutes and 12 hours.
+	SessionIdleTimeout time.Duration
+	SessionLifetime    time.Duration
 }
 
 // Server answers every HTTP request of ClawOps.
@@ -53,6 +58,7 @@ type Server struct {
 	Deps
 	echo         *echo.Echo
 	sessions     *scs.SessionManager
+	sessionStore *auth.SessionStore
 	accountFails *auth.Throttle
 	ipFails      *auth.Throttle
 	routes       []route
@@ -90,9 +96,10 @@ func New(d Deps) *Server {
 		return d.DB.Pending(context.Background())
 	})
 	s.sessions = scs.New()
-	s.sessions.Store = auth.NewSessionStore(d.DB)
-	s.sessions.Lifetime = 12 * time.Hour
-	s.sessions.IdleTimeout = 30 * time.Minute
+	s.sessionStore = auth.NewSessionStore(d.DB)
+	s.sessions.Store = s.sessionStore
+	s.sessions.Lifetime = cmp.Or(d.SessionLifetime, 12*time.Hour)
+	s.sessions.IdleTimeout = cmp.Or(d.SessionIdleTimeout, 30*time.Minute)
 	s.sessions.Cookie.Name = "clawops_session"
 	s.sessions.Cookie.HttpOnly = true
 	s.sessions.Cookie.SameSite = http.SameSiteLaxMode

@@ -35,13 +35,29 @@ func (s *Server) settingsPage(c echo.Context) error {
 
 func (s *Server) renderSettings(c echo.Context, status int, sc access.Scope, cur campaign.Campaign,
 	form pages.SettingsForm, archiveErr string) error {
+	return s.renderSettingsWith(c, status, sc, cur, form, archiveErr, nil)
+}
+
+// renderSettingsWith renders the settings page; members, when given, replaces the members
+// section as stored (a refused member form, say).
+func (s *Server) renderSettingsWith(c echo.Context, status int, sc access.Scope,
+	cur campaign.Campaign, form pages.SettingsForm, archiveErr string,
+	members *pages.MembersSection) error {
 	sh, err := s.shell(c, &cur, "settings", "Settings")
 	if err != nil {
 		return err
 	}
+	if members == nil {
+		m, err := s.membersSection(c, sc, cur, memberForm{}, nil)
+		if err != nil {
+			return err
+		}
+		members = &m
+	}
 	return s.render(c, status, pages.Settings(pages.SettingsPage{
 		Shell: sh, Campaign: header(cur), Form: form, CanEdit: form.CanEdit,
 		Archived: form.Archived, ArchiveError: archiveErr, IsDefault: cur.ID == campaign.DefaultID,
+		Members: *members,
 	}))
 }
 

@@ -330,6 +330,13 @@
     stream.addEventListener('open', function () {
       document.body.setAttribute('data-events', 'open');
     });
+    // The server ends the stream when the viewer's access ends (signed out, disabled, taken
+    // out of the campaign); loading the page again shows where that leaves them.
+    stream.addEventListener('closed', function () {
+      stream.close();
+      stream = null;
+      window.location.reload();
+    });
   }
 
   window.addEventListener('pagehide', function () {

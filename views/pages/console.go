@@ -148,6 +148,7 @@ type SettingsPage struct {
 	// ArchiveError explains a refused archive confirmation.
 	ArchiveError string
 	IsDefault    bool
+	Members      MembersSection
 }
 
 // SettingsForm is the campaign's editable fields.

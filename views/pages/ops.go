@@ -102,6 +102,9 @@ type AgentForm struct {
 	Executor      string
 	Errors        map[string]string
 	CanEdit       bool
+	// CanSetExecutor is for platform admins only: executors run programs or reach
+	// addresses on the host, beyond any one campaign.
+	CanSetExecutor bool
 }
 
 // SchedulesPage lists a campaign's schedules with a form to add one.

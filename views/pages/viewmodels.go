@@ -21,6 +21,9 @@ type LoginPage struct {
 	// Next is the local path to return to after signing in; the server must
 	// check it is local before redirecting to it.
 	Next string
+	// CodeStep asks for the one-time code of an account with two-factor sign-in,
+	// after its password was right.
+	CodeStep bool
 }
 
 // ErrorPage is the page shown for an HTTP error such as 404 or 500.
