@@ -14,6 +14,11 @@ import (
 
 // registerPeoplePages adds the pages about people and their access: the admins' lists of
 // people and tokens, each person's account and tokens, and the members of a campaign.
+//
+// Everyone makes and revokes their own API tokens, here and through /api/tokens: a token acts
+// for its person with at most their rights, so handing one out needs no admin. Admins see and
+// revoke every person's tokens at /admin/tokens (and with GET /api/tokens?all=true), so that a
+// leaked or forgotten token can be ended without its owner.
 func (s *Server) registerPeoplePages(page func(method, path string, h echo.HandlerFunc,
 	action string)) {
 	users := pages.UsersPath
