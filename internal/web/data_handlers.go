@@ -296,7 +296,7 @@ func decodeInput(body []byte) (data.Input, error) {
 	if err := dec.Decode(&in); err != nil {
 		return nil, jsonError(err)
 	}
-	if dec.More() {
+	if !atEnd(dec) {
 		return nil, badRequest("the request body must hold a single JSON object")
 	}
 	return in, nil

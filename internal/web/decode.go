@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -41,13 +42,23 @@ func decodeObject(body []byte, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		return jsonError(err)
 	}
-	if dec.More() {
+	if !atEnd(dec) {
 		return badRequest("the request body must hold a single JSON object")
 	}
 	return nil
 }
 
-// readBody reads the whole request body, up to maxBody, without surrounding white space.
+// atEnd reports whether nothing but white space follows the value dec has decoded. Decoder.More
+// is not enough: it reports false for a stray closing "}" or "]".
+func atEnd(dec *json.Decoder) bool {
+	_, err := dec.Token()
+	return errors.Is(err, io.EOF)
+}
+
+// readBody reads the whole request body, up to maxBody, without surrounding white space. It
+// refuses strings that are not UTF-8 or hold a NUL character, naming their field:
+// encoding/json would quietly turn bad bytes into U+FFFD, and NUL characters cut text short in
+// files and tools downstream.
 func readBody(c echo.Context) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxBody))
 	if err != nil {
@@ -57,7 +68,112 @@ func readBody(c echo.Context) ([]byte, error) {
 		}
 		return nil, badRequest("could not read the request body")
 	}
+	if err := checkText(body); err != nil {
+		return nil, err
+	}
 	return bytes.TrimSpace(body), nil
+}
+
+// checkText refuses a JSON body with a string that is not UTF-8 or holds the escape \u0000.
+// Raw NUL bytes and bad bytes outside strings are left to the decoder, which refuses them as
+// malformed JSON.
+func checkText(body []byte) error {
+	valid := utf8.Valid(body)
+	if valid && !bytes.Contains(body, []byte(`\u0000`)) {
+		return nil
+	}
+	field, problem, found := textProblem(body)
+	switch {
+	case found && field != "":
+		return derrors.Fields{field: problem}
+	case found:
+		return badRequest("field names and text in the request body %s", problem)
+	case !valid:
+		return badRequest("the request body must be UTF-8 text")
+	}
+	return nil
+}
+
+// jsonFrame is one open object or list while textProblem walks a body.
+type jsonFrame struct {
+	object   bool
+	key      string
+	index    int
+	wantsKey bool
+}
+
+// textProblem finds the first JSON string in body that is not UTF-8 or holds the escape
+// \u0000, and names the field it is the value of as the API names fields ("quietHours.start",
+// "ids[2]", "[1].name"); field is empty for a bad field name or a bare string. found is false
+// when there is no such string.
+func textProblem(body []byte) (field, problem string, found bool) {
+	var stack []jsonFrame
+	for i := 0; i < len(body); i++ {
+		top := len(stack) - 1
+		switch body[i] {
+		case '{':
+			stack = append(stack, jsonFrame{object: true, wantsKey: true})
+		case '[':
+			stack = append(stack, jsonFrame{})
+		case '}', ']':
+			if top >= 0 {
+				stack = stack[:top]
+			}
+		case ',':
+			if top >= 0 {
+				stack[top].wantsKey = stack[top].object
+				stack[top].index++
+			}
+		case '"':
+			end, p := scanString(body, i+1)
+			isKey := top >= 0 && stack[top].object && stack[top].wantsKey
+			if p != "" {
+				if isKey || top < 0 {
+					return "", p, true
+				}
+				return fieldPath(stack), p, true
+			}
+			if isKey {
+				stack[top].key, stack[top].wantsKey = string(body[i+1:end]), false
+			}
+			i = end
+		}
+	}
+	return "", "", false
+}
+
+// scanString reads the JSON string whose text starts at body[from] and returns the index of its
+// closing quote and what is wrong with it, if anything.
+func scanString(body []byte, from int) (end int, problem string) {
+	i := from
+	for ; i < len(body) && body[i] != '"'; i++ {
+		if body[i] == '\\' && i+1 < len(body) {
+			if body[i+1] == 'u' && bytes.HasPrefix(body[i+2:], []byte("0000")) &&
+				problem == "" {
+				problem = "must not contain NUL bytes"
+			}
+			i++
+		}
+	}
+	if !utf8.Valid(body[from:i]) {
+		problem = "must be UTF-8 text"
+	}
+	return i, problem
+}
+
+func fieldPath(stack []jsonFrame) string {
+	var b strings.Builder
+	for _, f := range stack {
+		if f.object {
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(f.key)
+		} else {
+			fmt.Fprintf(&b, "[%d]", f.index)
+		}
+	}
+	return b.String()
 }
 
 // jsonError turns a decoding failure into a 400 for broken JSON or a 422 naming the field.
