@@ -246,3 +246,48 @@ func TestTemplatePagesShowWhatAChangeReaches(t *testing.T) {
 		t.Errorf("saved template %v", got)
 	}
 }
+
+func TestSettingsSetQuietHoursAndBudget(t *testing.T) {
+	o := newOpsWorld(t)
+	settings := "/c/" + o.slug + "/settings"
+	base := url.Values{"name": {"Alpha Data"}, "company": {"A"}, "type": {"lead-gen"},
+		"status": {"active"}, "timezone": {"UTC"}, "icon": {"🚀"}, "color": {"#3B82F6"}}
+	form := func(extra map[string]string) url.Values {
+		v := url.Values{}
+		for k, vs := range base {
+			v[k] = vs
+		}
+		for k, x := range extra {
+			v.Set(k, x)
+		}
+		return v
+	}
+	res, page := o.browser.do("POST", settings, form(map[string]string{"quietStart": "21:00",
+		"quietEnd": "", "dailyBudget": "lots"}), false)
+	if res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(page, "needs both a start and an end") ||
+		!strings.Contains(page, "must be an amount") {
+		t.Fatalf("half quiet hours and a wordy budget: %d", res.StatusCode)
+	}
+	res, _ = o.browser.do("POST", settings, form(map[string]string{"quietStart": "21:00",
+		"quietEnd": "08:00", "dailyBudget": "$12.50", "monthlyBudget": ""}), false)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	c := o.s.Do("GET", "/api/campaigns/"+o.id, o.admin, nil).JSON(t)
+	quiet, _ := c["quietHours"].(map[string]any)
+	budget, _ := c["budget"].(map[string]any)
+	if quiet["start"] != "21:00" || quiet["end"] != "08:00" || budget["dailyUsd"] != 12.5 ||
+		budget["monthlyUsd"] != nil {
+		t.Errorf("saved quiet hours %v and budget %v", quiet, budget)
+	}
+	_, page = o.browser.do("GET", settings, nil, false)
+	if !strings.Contains(page, `value="21:00"`) || !strings.Contains(page, `value="12.5"`) {
+		t.Error("the form does not show the saved limits")
+	}
+	res, _ = o.browser.do("POST", settings, form(nil), false)
+	c = o.s.Do("GET", "/api/campaigns/"+o.id, o.admin, nil).JSON(t)
+	if res.StatusCode != http.StatusSeeOther || c["quietHours"] != nil || c["budget"] != nil {
+		t.Errorf("clearing the limits: %d, %v %v", res.StatusCode, c["quietHours"], c["budget"])
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -17,12 +18,61 @@ import (
 )
 
 func settingsForm(c echo.Context, cur campaign.Campaign, sc access.Scope) pages.SettingsForm {
-	return pages.SettingsForm{
+	f := pages.SettingsForm{
 		CSRFToken: csrfToken(c), Slug: cur.Slug, Name: cur.Name, Company: cur.Company,
 		Type: cur.Type, Description: cur.Description, Color: cur.Color, Icon: cur.Icon,
 		Timezone: cur.Timezone, Status: cur.Status, CanEdit: sc.Role().AtLeast(access.RoleOwner),
 		Archived: cur.Status == campaign.StatusArchived,
 	}
+	if q := cur.QuietHours; q != nil {
+		f.QuietStart, f.QuietEnd = q.Start, q.End
+	}
+	if b := cur.Budget; b != nil {
+		f.DailyBudget, f.MonthlyBudget = dollars(b.DailyUSD), dollars(b.MonthlyUSD)
+	}
+	return f
+}
+
+func dollars(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+// limitsPatch reads the quiet hours and budget fields of the settings form into p. Both are
+// set as a whole: empty fields clear them.
+func limitsPatch(c echo.Context, p *campaign.Patch) derrors.Fields {
+	f := derrors.Fields{}
+	start := strings.TrimSpace(c.FormValue("quietStart"))
+	end := strings.TrimSpace(c.FormValue("quietEnd"))
+	p.QuietHours.Set = true
+	switch {
+	case start == "" && end == "":
+	case start == "" || end == "":
+		f.Add("quietHours", "needs both a start and an end, or neither")
+	default:
+		p.QuietHours.Value = &campaign.QuietHours{Start: start, End: end}
+	}
+	budget := &campaign.Budget{}
+	for _, b := range []struct {
+		form, field string
+		dst         **float64
+	}{{"dailyBudget", "budget.dailyUsd", &budget.DailyUSD},
+		{"monthlyBudget", "budget.monthlyUsd", &budget.MonthlyUSD}} {
+		v := strings.TrimSpace(strings.TrimPrefix(c.FormValue(b.form), "$"))
+		if v == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			f.Add(b.field, "must be an amount such as 25 or 12.50")
+			continue
+		}
+		*b.dst = &x
+	}
+	p.Budget = campaign.OptionalBudget{Set: true, Value: budget}
+	return f
 }
 
 func (s *Server) settingsPage(c echo.Context) error {
@@ -84,10 +134,18 @@ func (s *Server) settingsSave(c echo.Context) error {
 	if color != "" {
 		patch.Color = &color
 	}
-	updated, err := s.Campaigns.UpdateCampaign(c.Request().Context(), sc, patch)
+	var updated campaign.Campaign
+	limits := limitsPatch(c, &patch)
+	err = limits.Err()
+	if err == nil {
+		updated, err = s.Campaigns.UpdateCampaign(c.Request().Context(), sc, patch)
+	}
 	form := settingsForm(c, cur, sc)
 	if fields, ok := derrors.AsFields(err); ok {
 		refill(&form, patch)
+		form.QuietStart, form.QuietEnd = c.FormValue("quietStart"), c.FormValue("quietEnd")
+		form.DailyBudget = c.FormValue("dailyBudget")
+		form.MonthlyBudget = c.FormValue("monthlyBudget")
 		form.Errors = fields
 		if readHTMX(c).Partial() {
 			return s.render(c, http.StatusUnprocessableEntity, pages.SettingsFormFragment(form))

@@ -163,9 +163,13 @@ type SettingsForm struct {
 	Icon        string
 	Timezone    string
 	Status      string
-	Errors      map[string]string
-	CanEdit     bool
-	Archived    bool
+	// QuietStart and QuietEnd bound the daily window when schedules wait; both empty for none.
+	QuietStart, QuietEnd string
+	// DailyBudget and MonthlyBudget cap what runs cost, in US dollars; empty for no limit.
+	DailyBudget, MonthlyBudget string
+	Errors                     map[string]string
+	CanEdit                    bool
+	Archived                   bool
 }
 
 // SettingsFormID is the settings form's element id.
