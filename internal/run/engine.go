@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -192,16 +193,42 @@ func (e *Engine) dispatch(ctx context.Context) error {
 		waiting = append(waiting, q)
 	}
 	rows.Close()
+	var ready []queued
 	for _, q := range waiting {
-		if ctx.Err() != nil || !e.reserve(q) {
-			continue
+		if ctx.Err() == nil && e.reserve(q) {
+			ready = append(ready, q)
 		}
-		if err := e.begin(ctx, q); err != nil {
+	}
+	if len(ready) == 0 {
+		return nil
+	}
+	started, err := e.store.start(ctx, ready)
+	if err != nil {
+		started = e.startEach(ctx, ready)
+	}
+	for _, q := range ready {
+		if r, ok := started[q.id]; ok {
+			e.begin(ctx, q, r)
+		} else {
 			e.release(q.id)
-			slog.Error("Run could not start", "run_id", q.id, "err", err)
 		}
 	}
 	return nil
+}
+
+// startEach starts the runs one transaction each, after starting them together failed, so
+// that a run that cannot start does not hold the others back.
+func (e *Engine) startEach(ctx context.Context, qs []queued) map[string]Run {
+	started := make(map[string]Run, len(qs))
+	for _, q := range qs {
+		one, err := e.store.start(ctx, []queued{q})
+		if err != nil {
+			slog.Error("Run could not start", "run_id", q.id, "err", err)
+			continue
+		}
+		maps.Copy(started, one)
+	}
+	return started
 }
 
 // reserve takes a place for q within every limit, or reports that there is none yet.
@@ -234,20 +261,17 @@ func (e *Engine) release(id string) {
 	e.perAgent[a.agent]--
 }
 
-// begin marks the run running and carries it out in the background.
-func (e *Engine) begin(ctx context.Context, q queued) error {
+// begin carries out a started run in the background.
+func (e *Engine) begin(ctx context.Context, q queued, r Run) {
 	sc := access.System(q.campaignID)
-	r, ok, err := e.store.start(ctx, sc, q.id)
-	if err != nil || !ok {
-		return err
-	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	e.mu.Lock()
 	a := e.running[q.id]
 	a.cancel = cancel
-	stopping := e.stopping
+	// A person may have cancelled the run while it was being started.
+	stop := e.stopping || a.cancelled
 	e.mu.Unlock()
-	if stopping {
+	if stop {
 		cancel()
 	}
 	e.wg.Add(1)
@@ -258,7 +282,6 @@ func (e *Engine) begin(ctx context.Context, q queued) error {
 		e.carryOut(runCtx, sc, r)
 		e.Wake()
 	}()
-	return nil
 }
 
 // carryOut runs the agent and records the outcome.

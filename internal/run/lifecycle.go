@@ -15,41 +15,62 @@ import (
 	"github.com/clawops/clawops/internal/event"
 )
 
-// start moves a queued run to running and marks its agent busy. It reports false when the
-// run was no longer queued: cancelled meanwhile, or started by another engine.
-func (s *Store) start(ctx context.Context, sc access.Scope, id string) (Run, bool, error) {
-	var r Run
-	started := false
+// start moves queued runs to running and marks their agents busy, all in one transaction:
+// one at a time, each start waited for the writer behind the runs already finishing, and
+// the last of 100 runs queued by the same scheduled minute started most of a second late.
+// It returns the runs it started; a run no longer queued (cancelled meanwhile, or started by
+// another engine) is left out.
+func (s *Store) start(ctx context.Context, qs []queued) (map[string]Run, error) {
+	started := make(map[string]Run, len(qs))
 	err := s.db.Tx(ctx, func(tx *database.Tx) error {
-		now := database.FormatTime(s.now())
-		res, err := tx.ExecContext(ctx, `UPDATE runs SET status = 'running', started_at = ?,
-			updated_at = ? WHERE campaign_id = ? AND id = ? AND status = 'pending'`,
-			now, now, sc.CampaignID(), id)
-		if err != nil {
-			return err
+		for _, q := range qs {
+			r, ok, err := s.startOne(ctx, tx, access.System(q.campaignID), q.id)
+			if err != nil {
+				return fmt.Errorf("run: start %s: %w", q.id, err)
+			}
+			if ok {
+				started[q.id] = r
+			}
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		started = true
-		if r, err = getRun(ctx, tx, sc.CampaignID(), id); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE agents SET status = 'running', updated_at = ?
-			WHERE campaign_id = ? AND id = ? AND status IN ('idle', 'error')`,
-			now, sc.CampaignID(), r.AgentID)
-		if err != nil {
-			return err
-		}
-		s.publish(tx, "run.started", r)
-		return s.activity.Record(ctx, tx, sc, activity.Entry{Type: "run.started",
-			Title: "Run started", Detail: runDetail(r), AgentID: r.AgentID, RunID: r.ID,
-			UserID: r.RequestedBy})
+		return nil
 	})
 	if err != nil {
-		return Run{}, false, fmt.Errorf("run: start %s: %w", id, err)
+		return nil, err
 	}
-	return r, started, nil
+	return started, nil
+}
+
+// startOne starts one run inside tx, reporting false when it was no longer queued.
+func (s *Store) startOne(ctx context.Context, tx *database.Tx, sc access.Scope,
+	id string) (Run, bool, error) {
+	now := database.FormatTime(s.now())
+	res, err := tx.ExecContext(ctx, `UPDATE runs SET status = 'running', started_at = ?,
+		updated_at = ? WHERE campaign_id = ? AND id = ? AND status = 'pending'`,
+		now, now, sc.CampaignID(), id)
+	if err != nil {
+		return Run{}, false, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Run{}, false, nil
+	}
+	r, err := getRun(ctx, tx, sc.CampaignID(), id)
+	if err != nil {
+		return Run{}, false, err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE agents SET status = 'running', updated_at = ?
+		WHERE campaign_id = ? AND id = ? AND status IN ('idle', 'error')`,
+		now, sc.CampaignID(), r.AgentID)
+	if err != nil {
+		return Run{}, false, err
+	}
+	s.publish(tx, "run.started", r)
+	err = s.activity.Record(ctx, tx, sc, activity.Entry{Type: "run.started",
+		Title: "Run started", Detail: runDetail(r), AgentID: r.AgentID, RunID: r.ID,
+		UserID: r.RequestedBy})
+	if err != nil {
+		return Run{}, false, err
+	}
+	return r, true, nil
 }
 
 // cancelPending cancels a run that has not started, reporting false if it had.

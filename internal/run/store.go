@@ -236,21 +236,32 @@ func getAgent(ctx context.Context, q querier, campaignID, id string) (agentRow, 
 // claimed is ErrClaimed.
 func (s *Store) CreateRun(ctx context.Context, sc access.Scope, n NewRun,
 	requestedBy string) (r Run, created bool, err error) {
+	err = s.db.Tx(ctx, func(tx *database.Tx) error {
+		r, created, err = s.CreateRunTx(ctx, tx, sc, n, requestedBy)
+		return err
+	})
+	if err != nil {
+		return Run{}, false, err
+	}
+	return r, created, nil
+}
+
+// CreateRunTx is CreateRun inside the caller's transaction, for the scheduler, which queues
+// the runs of a whole pass in one transaction. The engine is woken once tx commits.
+func (s *Store) CreateRunTx(ctx context.Context, tx *database.Tx, sc access.Scope, n NewRun,
+	requestedBy string) (Run, bool, error) {
 	if err := sc.Require(access.RoleOperator); err != nil {
 		return Run{}, false, err
 	}
 	if err := n.check(); err != nil {
 		return Run{}, false, err
 	}
-	err = s.db.Tx(ctx, func(tx *database.Tx) error {
-		r, created, err = s.createRun(ctx, tx, sc, n, requestedBy)
-		return err
-	})
+	r, created, err := s.createRun(ctx, tx, sc, n, requestedBy)
 	if err != nil {
 		return Run{}, false, err
 	}
 	if created && s.wake != nil {
-		s.wake()
+		tx.OnCommit(s.wake)
 	}
 	return r, created, nil
 }

@@ -47,9 +47,11 @@ func New(db *database.DB, runs *run.Store) *Scheduler {
 // SetClock replaces the clock; for tests that move time by hand.
 func (s *Scheduler) SetClock(now func() time.Time) { s.now = now }
 
-// Run makes a pass every Tick until ctx ends.
+// Run makes a pass at the start of every Tick until ctx ends. Passes keep to whole seconds
+// because fire times are whole minutes: a free-running ticker found each fire up to a second
+// late, depending on the instant the server started.
 func (s *Scheduler) Run(ctx context.Context) {
-	t := time.NewTicker(Tick)
+	t := time.NewTimer(untilNextTick(time.Now()))
 	defer t.Stop()
 	for {
 		select {
@@ -65,7 +67,17 @@ func (s *Scheduler) Run(ctx context.Context) {
 			slog.Info("Scheduler pass", "due", sum.Due, "queued", sum.Queued,
 				"skipped", sum.Skipped)
 		}
+		t.Reset(untilNextTick(time.Now()))
 	}
+}
+
+// tickSlack puts each pass a little after the whole second, so that a wall clock slewed
+// slower than the timer's clock has still reached the fire time.
+const tickSlack = 10 * time.Millisecond
+
+// untilNextTick is how long from now until the next pass is due.
+func untilNextTick(now time.Time) time.Duration {
+	return now.Truncate(Tick).Add(Tick + tickSlack).Sub(now)
 }
 
 // Summary counts what a pass did.
@@ -90,14 +102,25 @@ func (s *Scheduler) Pass(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	if len(list) == 0 {
+		return Summary{}, nil
+	}
 	sum := Summary{Due: len(list)}
-	for _, d := range list {
-		queued, skipped, err := s.fire(ctx, d, now)
-		if err != nil {
-			return sum, fmt.Errorf("scheduler: schedule %s: %w", d.id, err)
+	// The pass is one transaction: written one by one, each fire cost two commits, and a
+	// pass of 100 fires spent most of its time committing and checkpointing the log.
+	err = s.db.Tx(ctx, func(tx *database.Tx) error {
+		for _, d := range list {
+			queued, skipped, err := s.fire(ctx, tx, d, now)
+			if err != nil {
+				return fmt.Errorf("scheduler: schedule %s: %w", d.id, err)
+			}
+			sum.Queued += queued
+			sum.Skipped += skipped
 		}
-		sum.Queued += queued
-		sum.Skipped += skipped
+		return nil
+	})
+	if err != nil {
+		return Summary{Due: len(list)}, err
 	}
 	return sum, nil
 }
@@ -130,10 +153,11 @@ func (s *Scheduler) dueSchedules(ctx context.Context, now time.Time) ([]due, err
 }
 
 // fire decides and queues the runs of one due schedule, then moves it to its next fire.
-func (s *Scheduler) fire(ctx context.Context, d due, now time.Time) (int, int, error) {
+func (s *Scheduler) fire(ctx context.Context, tx *database.Tx, d due, now time.Time) (int, int,
+	error) {
 	c, err := schedule.ParseCron(d.cron)
 	if err != nil {
-		return 0, 0, s.advance(ctx, d, time.Time{}, "not fired: "+err.Error())
+		return 0, 0, s.advance(ctx, tx, d, time.Time{}, "not fired: "+err.Error())
 	}
 	loc, err := time.LoadLocation(d.zone)
 	if err != nil {
@@ -143,31 +167,31 @@ func (s *Scheduler) fire(ctx context.Context, d due, now time.Time) (int, int, e
 	next := c.Next(now, loc)
 	chosen, note := choose(d, fires, now)
 	if len(chosen) == 0 {
-		return 0, len(fires), s.advance(ctx, d, next, note)
+		return 0, len(fires), s.advance(ctx, tx, d, next, note)
 	}
 	if reason := s.held(ctx, d, now); reason != "" {
-		return 0, len(fires), s.advance(ctx, d, next, "skipped: "+reason)
+		return 0, len(fires), s.advance(ctx, tx, d, next, "skipped: "+reason)
 	}
 	if end, quiet := quietUntil(d, loc, chosen[len(chosen)-1]); quiet {
-		return 0, 0, s.advance(ctx, d, end, "waiting for the end of the quiet hours")
+		return 0, 0, s.advance(ctx, tx, d, end, "waiting for the end of the quiet hours")
 	}
 	queued := 0
 	for _, f := range chosen {
 		at := f
-		_, _, err := s.runs.CreateRun(ctx, access.System(d.campaignID), run.NewRun{
+		_, _, err := s.runs.CreateRunTx(ctx, tx, access.System(d.campaignID), run.NewRun{
 			AgentID: d.agentID, Message: d.message, Trigger: run.TriggerScheduled,
 			ScheduleID: d.id, FireAt: &at}, "")
 		switch {
 		case errors.Is(err, run.ErrClaimed):
 			// Another pass, before a restart perhaps, already queued this fire.
 		case err != nil:
-			return queued, len(fires) - queued, s.advance(ctx, d, next, "not fired: "+
+			return queued, len(fires) - queued, s.advance(ctx, tx, d, next, "not fired: "+
 				strings.TrimPrefix(err.Error(), "run: "))
 		default:
 			queued++
 		}
 	}
-	return queued, len(fires) - queued, s.advance(ctx, d, next, note)
+	return queued, len(fires) - queued, s.advance(ctx, tx, d, next, note)
 }
 
 // missed lists the fire times from first up to now, oldest first, at most maxWalk of them
@@ -273,12 +297,13 @@ func quietUntil(d due, loc *time.Location, t time.Time) (time.Time, bool) {
 
 // advance moves the schedule to its next fire time and records the note, unless another
 // pass has moved it already.
-func (s *Scheduler) advance(ctx context.Context, d due, next time.Time, note string) error {
+func (s *Scheduler) advance(ctx context.Context, tx *database.Tx, d due, next time.Time,
+	note string) error {
 	var nextAt any
 	if !next.IsZero() {
 		nextAt = database.FormatTime(next)
 	}
-	_, err := s.db.Exec(ctx, `UPDATE schedules SET next_run_at = ?, note = ?
+	_, err := tx.ExecContext(ctx, `UPDATE schedules SET next_run_at = ?, note = ?
 		WHERE campaign_id = ? AND id = ? AND next_run_at = ?`,
 		nextAt, note, d.campaignID, d.id, database.FormatTime(d.next))
 	if err != nil {
