@@ -6,7 +6,7 @@ ADDR    ?= 127.0.0.1:3001
 DB      ?= ./data/clawops.db
 TAILWIND := npx --no-install tailwindcss -c tailwind.config.js -i static/css/input.css -o static/css/app.css --minify
 
-.PHONY: help run dev build generate css node_modules test lint check-generated bench clean
+.PHONY: help run dev build generate css node_modules test fuzz-short lint check-generated bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -32,8 +32,22 @@ node_modules: package.json package-lock.json
 css: node_modules ## build static/css/app.css with Tailwind
 	$(TAILWIND)
 
-test: ## run every test, browser tests included, with the race detector
+test: ## run every test, browser tests included, with the race detector, then the fuzz targets
 	$(GO) test -race -count=1 ./...
+	$(MAKE) fuzz-short
+
+# FUZZ lists the fuzz targets as package:target. Inputs that make one fail are written to the
+# package's testdata/fuzz and are kept there, so that every later go test runs them again.
+FUZZ := ./internal/campaign:FuzzSlugify ./internal/campaign:FuzzValidColor \
+	./internal/campaign:FuzzValidIcon ./internal/schedule:FuzzCron \
+	./internal/data:FuzzCSVImport ./internal/web:FuzzDecodeJSON
+FUZZTIME ?= 3s
+
+fuzz-short: ## run each fuzz target for FUZZTIME (3s)
+	@set -e; for t in $(FUZZ); do \
+		echo "fuzz $${t#*:} ($${t%%:*}) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) "$${t%%:*}"; \
+	done
 
 lint: ## go vet, gofmt and templ fmt checks
 	$(GO) vet ./...

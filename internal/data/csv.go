@@ -113,9 +113,10 @@ func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // defuseFormula keeps a spreadsheet from running text as a formula: a cell that starts with
 // one of = + - @ or a tab or carriage return gets a leading apostrophe, which the importer
-// removes again.
+// removes again. Text that already starts with apostrophes before such a character gets one
+// more, so that the importer gives back exactly what was exported.
 func defuseFormula(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if needsDefusing(s) {
 		return "'" + s
 	}
 	return s
@@ -123,8 +124,15 @@ func defuseFormula(s string) string {
 
 // restoreFormula undoes defuseFormula.
 func restoreFormula(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+	if len(s) > 1 && s[0] == '\'' && needsDefusing(s[1:]) {
 		return s[1:]
 	}
 	return s
+}
+
+// needsDefusing reports whether s, after any leading apostrophes, starts with a character a
+// spreadsheet reads as the start of a formula.
+func needsDefusing(s string) bool {
+	s = strings.TrimLeft(s, "'")
+	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
 }
