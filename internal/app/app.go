@@ -124,6 +124,7 @@ func build(ctx context.Context, cfg config.Config, db *database.DB, out io.Write
 		Audit: audits, Metrics: rollup, Broker: broker,
 		SecureCookies: cfg.SecureCookies, AuditRetentionDays: retentionDays(cfg),
 		SessionIdleTimeout: idle, SessionLifetime: lifetime,
+		TrustedProxies: cfg.TrustedProxies,
 	})
 	return &App{cfg: cfg, DB: db, Users: users, Server: srv, broker: broker, Data: records,
 		Runs: runs, Engine: engine, Scheduler: scheduler.New(db, runs), metrics: rollup,

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -44,6 +45,10 @@ type Config struct {
 	// SessionLifetime ends any session that long after sign-in. Zero means the default.
 	SessionIdleTimeout time.Duration
 	SessionLifetime    time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header names the client, for
+	// sign-in throttling and the audit log. From anyone else the header is ignored, since a
+	// client can write anything in it.
+	TrustedProxies []netip.Prefix
 	// KeyFile holds the key that seals two-factor secrets; empty means the database path
 	// with ".key" added. It is created on first start.
 	KeyFile string
@@ -118,6 +123,13 @@ func LoadServe(args []string, env func(string) string, stderr io.Writer) (Config
 	cfg.SessionIdleTimeout = durationEnv("CLAWOPS_SESSION_IDLE_TIMEOUT", DefaultSessionIdleTimeout)
 	cfg.SessionLifetime = durationEnv("CLAWOPS_SESSION_LIFETIME", DefaultSessionLifetime)
 	cfg.KeyFile = env("CLAWOPS_KEY_FILE")
+	if v := env("CLAWOPS_TRUSTED_PROXIES"); v != "" {
+		proxies, err := parseProxies(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("CLAWOPS_TRUSTED_PROXIES: %w", err))
+		}
+		cfg.TrustedProxies = proxies
+	}
 	level := or(env("CLAWOPS_LOG_LEVEL"), "info")
 
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -141,6 +153,12 @@ func LoadServe(args []string, env func(string) string, stderr io.Writer) (Config
 		"end browser sessions this long after sign-in (CLAWOPS_SESSION_LIFETIME)")
 	fs.StringVar(&cfg.KeyFile, "key-file", cfg.KeyFile,
 		"key sealing two-factor secrets; default: the database path + .key (CLAWOPS_KEY_FILE)")
+	fs.Func("trusted-proxies", "comma-separated addresses or CIDR ranges of reverse proxies "+
+		"whose X-Forwarded-For is believed (CLAWOPS_TRUSTED_PROXIES)", func(v string) error {
+		proxies, err := parseProxies(v)
+		cfg.TrustedProxies = proxies
+		return err
+	})
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -155,6 +173,27 @@ func LoadServe(args []string, env func(string) string, stderr io.Writer) (Config
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
 	return cfg, nil
+}
+
+// parseProxies reads a comma-separated list of IP addresses and CIDR ranges.
+func parseProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(list, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(part); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or a CIDR range", part)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 func (c Config) validate() []error {

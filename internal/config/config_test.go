@@ -116,3 +116,46 @@ func TestDerivedSettings(t *testing.T) {
 		t.Errorf("sessions of a hand-built config: %v, %v", idle, life)
 	}
 }
+
+func TestTrustedProxies(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    []string
+		wantErr string
+	}{
+		{name: "none"},
+		{name: "environment",
+			env:  map[string]string{"CLAWOPS_TRUSTED_PROXIES": "10.0.0.1, 192.168.7.0/16,::1"},
+			want: []string{"10.0.0.1/32", "192.168.0.0/16", "::1/128"}},
+		{name: "flag wins", args: []string{"--trusted-proxies", "172.16.5.4/12"},
+			env:  map[string]string{"CLAWOPS_TRUSTED_PROXIES": "10.0.0.1"},
+			want: []string{"172.16.0.0/12"}},
+		{name: "host name", env: map[string]string{"CLAWOPS_TRUSTED_PROXIES": "proxy.local"},
+			wantErr: "CLAWOPS_TRUSTED_PROXIES"},
+		{name: "bad address", args: []string{"--trusted-proxies", "300.1.1.1"},
+			wantErr: "trusted-proxies"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := LoadServe(tt.args, envOf(tt.env), io.Discard)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one naming %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range cfg.TrustedProxies {
+				got = append(got, p.String())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("trusted proxies (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

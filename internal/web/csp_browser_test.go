@@ -121,8 +121,10 @@ func TestBrowserPagesKeepTheContentSecurityPolicy(t *testing.T) {
 		visit(c + p)
 	}
 	visit(c+"/leads", chromedp.SendKeys(byTestID("records-search"), "a"))
-	visit("/admin/audit")
-	visit("/admin/templates")
+	for _, p := range []string{"/admin/audit", "/admin/templates", "/admin/users",
+		"/admin/tokens", "/account", "/account/tokens"} {
+		visit(p)
+	}
 	visit("/c/no-such-campaign")
 
 	for _, p := range log.problems() {

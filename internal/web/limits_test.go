@@ -168,3 +168,45 @@ func TestSlowUploadsOutliveTheReadTimeout(t *testing.T) {
 		t.Errorf("slow JSON body: %d; want it cut off by the read timeout", status)
 	}
 }
+
+// TestListenerLimitsSlowAndLargeHeaders serves through the production http.Server: headers
+// larger than its limit are refused, and a client that never finishes its headers is cut off.
+func TestListenerLimitsSlowAndLargeHeaders(t *testing.T) {
+	s := testutil.NewServer(t, false)
+	hs := s.App.Server.HTTPServer("127.0.0.1:0")
+	hs.ReadHeaderTimeout = 300 * time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+
+	req, _ := http.NewRequest("GET", "http://"+ln.Addr().String()+"/healthz", nil)
+	req.Header.Set("X-Padding", strings.Repeat("a", 100<<10))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("100 KiB of headers: %d, want 431", res.StatusCode)
+	}
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("GET /healthz HTTP/1.1\r\nHost: x\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	if _, err := io.ReadAll(conn); err != nil {
+		t.Fatalf("the server did not close a connection that stopped mid-headers: %v", err)
+	}
+	if waited := time.Since(start); waited > 3*time.Second {
+		t.Errorf("a client that stopped mid-headers was held %v", waited)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"net"
+	"net/netip"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -42,6 +44,24 @@ func contentSecurityPolicy(nonce string) string {
 		"base-uri 'none'",
 		"object-src 'none'",
 	}, "; ")
+}
+
+// clientIP says where a request came from, for sign-in throttling and the audit log: the
+// connection's address or, when that is a trusted proxy, the nearest address in
+// X-Forwarded-For that is not one. Without trusted proxies the forwarding headers are ignored,
+// since any client can write them; behind an untrusted proxy every client would share its
+// address and its sign-in failures.
+func clientIP(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false),
+		echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		opts = append(opts, echo.TrustIPRange(&net.IPNet{IP: p.Addr().AsSlice(),
+			Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 // newNonce returns 128 random bits for one response's Content-Security-Policy.

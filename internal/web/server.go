@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -51,6 +52,8 @@ type Deps struct {
 	// too long; zero means 30 minutes and 12 hours.
 	SessionIdleTimeout time.Duration
 	SessionLifetime    time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Server answers every HTTP request of ClawOps.
@@ -113,6 +116,7 @@ func New(d Deps) *Server {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = clientIP(d.TrustedProxies)
 	s.register()
 	return s
 }
