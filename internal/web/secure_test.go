@@ -1,13 +1,17 @@
 package web_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/clawops/clawops/internal/app"
+	"github.com/clawops/clawops/internal/config"
 	"github.com/clawops/clawops/internal/testutil"
 )
 
@@ -149,5 +153,28 @@ func TestStrictTransportSecurityOverTLS(t *testing.T) {
 	res.Body.Close()
 	if got := res.Header.Get("Strict-Transport-Security"); !strings.HasPrefix(got, "max-age=") {
 		t.Errorf("Strict-Transport-Security over TLS = %q", got)
+	}
+}
+
+// TestStrictTransportSecurityBehindATLSProxy checks the header over plain HTTP when the
+// secure-cookies setting says a TLS-terminating proxy stands in front.
+func TestStrictTransportSecurityBehindATLSProxy(t *testing.T) {
+	cfg := config.Config{Addr: "127.0.0.1:0", DBPath: filepath.Join(t.TempDir(), "c.db"),
+		AdminEmail: testutil.AdminEmail, AdminPassword: testutil.AdminPassword,
+		LogFormat: "text", SecureCookies: true}
+	a, err := app.Open(context.Background(), cfg, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	hs := httptest.NewServer(a.Server)
+	t.Cleanup(hs.Close)
+	res, err := hs.Client().Get(hs.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if got := res.Header.Get("Strict-Transport-Security"); !strings.HasPrefix(got, "max-age=") {
+		t.Errorf("Strict-Transport-Security with secure cookies = %q", got)
 	}
 }
