@@ -480,6 +480,9 @@ func (s *Store) readRows(ctx context.Context, sc access.Scope, c *Collection, im
 	if _, err := cr.Read(); err != nil {
 		return importError{"the header can no longer be read"}
 	}
+	if store {
+		return s.storeRows(ctx, sc, c, im, cr)
+	}
 	recordRejects := !store
 	if recordRejects {
 		im.TotalRows, im.Rejected = 0, 0
@@ -535,6 +538,78 @@ func (s *Store) readRows(ctx context.Context, sc access.Scope, c *Collection, im
 		}
 	}
 	return flush()
+}
+
+// storeRows is the pass that stores the valid rows, in batches. A reader parses the next
+// batch while the last one is written, so the two halves of the work share the cores.
+func (s *Store) storeRows(ctx context.Context, sc access.Scope, c *Collection, im *Import,
+	cr *csv.Reader) error {
+	type batch struct {
+		vals []Values
+		rows int // rows read, valid or not
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan batch, 1)
+	readErr := make(chan error, 1)
+	// The reader goroutine only reads im's headers and mapping, which nothing changes now.
+	go func() {
+		defer close(batches)
+		var b batch
+		send := func() bool {
+			select {
+			case batches <- b:
+				b = batch{}
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		for {
+			row, err := cr.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				readErr <- importError{"the file is not valid CSV at " + csvProblem(err)}
+				return
+			}
+			b.rows++
+			if vals, problem := c.importRow(im, row); problem == "" {
+				b.vals = append(b.vals, vals)
+			}
+			if b.rows == importBatch && !send() {
+				readErr <- ctx.Err()
+				return
+			}
+		}
+		if b.rows > 0 && !send() {
+			readErr <- ctx.Err()
+			return
+		}
+		readErr <- nil
+	}()
+	fail := func(err error) error {
+		cancel()
+		for range batches {
+		}
+		return err
+	}
+	for b := range batches {
+		if len(b.vals) > 0 {
+			res, err := s.insertMany(ctx, sc, c, b.vals, "", true)
+			if err != nil {
+				return fail(err)
+			}
+			im.Created += res.Created
+			im.Skipped += res.Skipped
+		}
+		im.Processed += b.rows
+		if err := s.progress(ctx, sc, *im); err != nil {
+			return fail(err)
+		}
+	}
+	return <-readErr
 }
 
 // importRow turns one CSV row into a record's values, or says why it cannot.

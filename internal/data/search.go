@@ -149,15 +149,13 @@ func (c *Collection) searchColumns() string {
 	return strings.Join(cols, ", ")
 }
 
-// index adds just-inserted rows to the search index in one statement, folding their words
-// here rather than reading the rows back. Changes and deletions are followed by triggers
-// (see the search migration).
-func (c *Collection) index(ctx context.Context, tx *database.Tx, campaignID string,
-	recs []Record) error {
-	if len(recs) == 0 {
-		return nil
-	}
-	docs := make([][2]string, len(recs))
+// searchDoc is a record's entry in the search index: its id and its folded words.
+type searchDoc [2]string
+
+// searchDocs folds the searchable words of recs. Bulk inserts call it before their
+// transaction, so that the writer is not held while words are folded.
+func (c *Collection) searchDocs(recs []Record) []searchDoc {
+	docs := make([]searchDoc, len(recs))
 	parts := make([]string, 0, 8)
 	for i, r := range recs {
 		parts = parts[:0]
@@ -166,7 +164,18 @@ func (c *Collection) index(ctx context.Context, tx *database.Tx, campaignID stri
 				parts = append(parts, r.Text(f.Name))
 			}
 		}
-		docs[i] = [2]string{r.ID, database.SearchFold(parts...)}
+		docs[i] = searchDoc{r.ID, database.SearchFold(parts...)}
+	}
+	return docs
+}
+
+// index adds just-inserted rows to the search index in one statement, from their folded
+// words rather than by reading the rows back. Changes and deletions are followed by triggers
+// (see the search migration).
+func (c *Collection) index(ctx context.Context, tx *database.Tx, campaignID string,
+	docs []searchDoc) error {
+	if len(docs) == 0 {
+		return nil
 	}
 	list, err := json.Marshal(docs)
 	if err != nil {

@@ -280,7 +280,7 @@ func (s *Store) create(ctx context.Context, sc access.Scope, c *Collection,
 			return err
 		}
 		if created {
-			if err := c.index(ctx, tx, sc.CampaignID(), []Record{rec}); err != nil {
+			if err := c.index(ctx, tx, sc.CampaignID(), c.searchDocs([]Record{rec})); err != nil {
 				return err
 			}
 		}
@@ -348,26 +348,37 @@ func (s *Store) CreateRecords(ctx context.Context, sc access.Scope, c *Collectio
 func (s *Store) insertMany(ctx context.Context, sc access.Scope, c *Collection, vals []Values,
 	runID string, quiet bool) (BulkResult, error) {
 	var res BulkResult
+	// The records and their words are made before the transaction, which holds the writer.
+	now := s.now()
+	recs := make([]Record, len(vals))
+	for i, v := range vals {
+		recs[i] = c.newRecord(sc.CampaignID(), runID, v, now)
+	}
+	docs := c.searchDocs(recs)
 	err := s.db.Tx(ctx, func(tx *database.Tx) error {
 		ins, err := c.prepareInsert(ctx, tx, true)
 		if err != nil {
 			return err
 		}
 		defer ins.Close()
-		now := s.now()
-		added := make([]Record, 0, len(vals))
-		for _, v := range vals {
-			r := c.newRecord(sc.CampaignID(), runID, v, now)
-			created, err := c.insert(ctx, ins, r)
+		added := make([]Record, 0, len(recs))
+		addedDocs := make([]searchDoc, 0, len(recs))
+		rowCtx := rowContext(ctx)
+		for i, r := range recs {
+			if err := checkEvery(ctx, i); err != nil {
+				return err
+			}
+			created, err := c.insert(rowCtx, ins, r)
 			if err != nil {
 				return err
 			}
 			if created {
 				added = append(added, r)
+				addedDocs = append(addedDocs, docs[i])
 			}
 		}
-		res.Created, res.Skipped = len(added), len(vals)-len(added)
-		if err := c.index(ctx, tx, sc.CampaignID(), added); err != nil {
+		res.Created, res.Skipped = len(added), len(recs)-len(added)
+		if err := c.index(ctx, tx, sc.CampaignID(), addedDocs); err != nil {
 			return err
 		}
 		days := &touched{}
@@ -389,6 +400,25 @@ func (s *Store) insertMany(ctx context.Context, sc access.Scope, c *Collection, 
 		})
 	})
 	return res, err
+}
+
+// rowContext is the context for the statements of a loop over many rows. The driver watches
+// every statement run under a cancellable context with a goroutine of its own, which costs
+// more than inserting a row, so the rows run without the caller's cancellation and the loop
+// asks checkEvery instead.
+func rowContext(ctx context.Context) context.Context {
+	return context.WithoutCancel(ctx)
+}
+
+// checkEvery reports the caller's cancellation once every 256 rows of a loop.
+func checkEvery(ctx context.Context, i int) error {
+	if i%256 != 0 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("stopped after %d rows: %w", i, err)
+	}
+	return nil
 }
 
 func skippedDetail(n int) string {
@@ -678,8 +708,12 @@ func (s *Store) ChangeRecords(ctx context.Context, sc access.Scope, c *Collectio
 	out := BulkOutcome{Skipped: []SkippedItem{}}
 	err := s.db.Tx(ctx, func(tx *database.Tx) error {
 		days := &touched{}
-		for _, id := range ch.IDs {
-			reason, err := s.changeOne(ctx, tx, sc, c, id, ch, days)
+		rowCtx := rowContext(ctx)
+		for i, id := range ch.IDs {
+			if err := checkEvery(ctx, i); err != nil {
+				return err
+			}
+			reason, err := s.changeOne(rowCtx, tx, sc, c, id, ch, days)
 			if err != nil {
 				return err
 			}

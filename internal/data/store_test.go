@@ -29,7 +29,7 @@ type fixture struct {
 	a, b     access.Scope
 }
 
-func newFixture(t *testing.T) fixture {
+func newFixture(t testing.TB) fixture {
 	t.Helper()
 	db := testdb.New(t)
 	for _, id := range []string{"camp-a", "camp-b"} {

@@ -165,6 +165,9 @@ func dsn(path string, readOnly bool) string {
 	q.Set("_busy_timeout", fmt.Sprint(busyTimeout.Milliseconds()))
 	q.Set("_synchronous", "NORMAL")
 	q.Set("_stmt_cache_size", fmt.Sprint(stmtCacheSize))
+	// database/sql hands a connection to one goroutine at a time, so SQLite need not lock
+	// each connection on every call.
+	q.Set("_mutex", "no")
 	// The page cache, in KiB: index writes into tables of millions of rows need their inner
 	// pages at hand, and each reader needs less. SQLite's default is 2 MiB a connection.
 	if readOnly {
