@@ -22,6 +22,13 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 
 func byTestID(id string) chromedp.CSS { return chromedp.CSS(`[data-testid="` + id + `"]`) }
 
+// typeInto focuses the element and types text into it key by key. chromedp's SendKeys reads
+// the element's attributes without their lock, which the race detector reports whenever the
+// page changes an attribute meanwhile, as htmx does around every request.
+func typeInto(sel chromedp.CSS, text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.Focus(sel), chromedp.KeyEvent(text))
+}
+
 func TestBrowserSignInAndOut(t *testing.T) {
 	s := testutil.NewServer(t, true)
 	ctx := testutil.Browser(t)
@@ -42,8 +49,8 @@ func TestBrowserSignInAndOut(t *testing.T) {
 	}
 
 	err = chromedp.Do(ctx,
-		chromedp.SendKeys(byTestID("login-email"), testutil.AdminEmail),
-		chromedp.SendKeys(byTestID("login-password"), "not the right password"),
+		typeInto(byTestID("login-email"), testutil.AdminEmail),
+		typeInto(byTestID("login-password"), "not the right password"),
 		chromedp.Click(byTestID("login-submit")),
 		chromedp.WaitVisible(byTestID("login-error")),
 	)
@@ -61,7 +68,7 @@ func TestBrowserSignInAndOut(t *testing.T) {
 		t.Errorf("email after a failed sign-in %q, %v", email, err)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.SendKeys(byTestID("login-password"), testutil.AdminPassword),
+		typeInto(byTestID("login-password"), testutil.AdminPassword),
 		chromedp.Click(byTestID("login-submit")),
 		chromedp.WaitVisible(byTestID("campaign-card")),
 	)

@@ -39,8 +39,8 @@ func signIn(t *testing.T, ctx context.Context, base string) {
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(byTestID("login-form")),
-		chromedp.SendKeys(byTestID("login-email"), testutil.AdminEmail),
-		chromedp.SendKeys(byTestID("login-password"), testutil.AdminPassword),
+		typeInto(byTestID("login-email"), testutil.AdminEmail),
+		typeInto(byTestID("login-password"), testutil.AdminPassword),
 		chromedp.Click(byTestID("login-submit")),
 		chromedp.WaitVisible(byTestID("top-bar")),
 	)
@@ -95,7 +95,7 @@ func TestConsoleInTheBrowser(t *testing.T) {
 			chromedp.WaitVisible(byTestID("settings-form")),
 			chromedp.KeyEvent("k", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
 			chromedp.WaitVisible(byTestID("switcher-search")),
-			chromedp.SendKeys(byTestID("switcher-search"), "fl lead"),
+			typeInto(byTestID("switcher-search"), "fl lead"),
 			chromedp.KeyEvent(kb.ArrowDown),
 			chromedp.KeyEvent(kb.Enter),
 			chromedp.WaitVisible(byTestID("settings-form")),
@@ -112,7 +112,7 @@ func TestConsoleInTheBrowser(t *testing.T) {
 			chromedp.WaitVisible(byTestID("new-campaign-form")),
 			chromedp.Click(byTestID("new-campaign-submit")),
 			chromedp.WaitVisible(byTestID("form-errors")),
-			chromedp.SendKeys(byTestID("new-campaign-name"), "Browser Made 2027"),
+			typeInto(byTestID("new-campaign-name"), "Browser Made 2027"),
 			chromedp.WaitVisible(chromedp.CSS(`[data-testid="slug-preview"] .font-mono`)),
 		)
 		if err != nil {
@@ -123,7 +123,7 @@ func TestConsoleInTheBrowser(t *testing.T) {
 			t.Errorf("slug preview %q", preview)
 		}
 		err = chromedp.Do(ctx,
-			chromedp.SendKeys(byTestID("new-campaign-company"), "Chromium Inc"),
+			typeInto(byTestID("new-campaign-company"), "Chromium Inc"),
 			chromedp.Click(byTestID("new-campaign-submit")),
 			chromedp.WaitVisible(byTestID("kpis")),
 		)
@@ -137,7 +137,7 @@ func TestConsoleInTheBrowser(t *testing.T) {
 		err := chromedp.Do(ctx,
 			chromedp.Navigate(s.URL+"/c/browser-made-2027/settings"),
 			chromedp.WaitVisible(byTestID("archive-confirm")),
-			chromedp.SendKeys(byTestID("archive-confirm"), "wrong name"),
+			typeInto(byTestID("archive-confirm"), "wrong name"),
 			chromedp.Click(byTestID("archive-submit")),
 			chromedp.WaitVisible(byTestID("archive-confirm-error")),
 			chromedp.SetValue(byTestID("archive-confirm"), "Browser Made 2027"),

@@ -111,16 +111,16 @@ func TestBrowserPagesKeepTheContentSecurityPolicy(t *testing.T) {
 
 	visit("/login")
 	signIn(t, ctx, s.URL)
-	visit("/", chromedp.SendKeys(byTestID("new-campaign-name"), "Policy check"),
+	visit("/", typeInto(byTestID("new-campaign-name"), "Policy check"),
 		chromedp.WaitVisible(byTestID("slug-preview")))
 	visit(c, chromedp.Click(byTestID("switcher-button")),
-		chromedp.SendKeys(byTestID("switcher-search"), "hoa"))
+		typeInto(byTestID("switcher-search"), "hoa"))
 	for _, p := range []string{"/agents", "/agents/" + agent, "/schedules", "/schedules/" + sched,
 		"/runs", "/runs/" + run, "/contacts", "/content", "/engagement", "/leads/" + lead,
 		"/leads/new", "/leads/import", "/activity", "/metrics", "/settings"} {
 		visit(c + p)
 	}
-	visit(c+"/leads", chromedp.SendKeys(byTestID("records-search"), "a"))
+	visit(c+"/leads", typeInto(byTestID("records-search"), "a"))
 	for _, p := range []string{"/admin/audit", "/admin/templates", "/admin/users",
 		"/admin/tokens", "/account", "/account/tokens"} {
 		visit(p)

@@ -55,7 +55,7 @@ func TestDataPagesInTheBrowser(t *testing.T) {
 		}
 		word := strings.Fields(first)[0]
 		err = chromedp.Do(ctx,
-			chromedp.SendKeys(byTestID("records-search"), word),
+			typeInto(byTestID("records-search"), word),
 			chromedp.Poll[chromedp.Void](`location.search.includes('q=`+url.QueryEscape(word)+`')`),
 		)
 		if err != nil {

@@ -43,7 +43,7 @@ func TestRunNowInTheBrowser(t *testing.T) {
 		chromedp.WaitVisible(byTestID("agents-table")),
 		chromedp.Click(`[data-testid="agent-row"][data-id="agt-demo-saas-outreach-lead-finder"] [data-testid="agent-link"]`),
 		chromedp.WaitVisible(byTestID("run-form")),
-		chromedp.SendKeys("#run-message", "Find three leads for the browser test"),
+		typeInto(chromedp.CSS("#run-message"), "Find three leads for the browser test"),
 		chromedp.Click(`[data-testid="run-form"] [data-testid="run-now"]`),
 		chromedp.WaitVisible(byTestID("run-log")),
 		// The page is marked: were it reloaded, the mark would be gone.

@@ -19,8 +19,8 @@ func signInAsIn(t *testing.T, ctx context.Context, base, email, password string,
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(byTestID("login-form")),
-		chromedp.SendKeys(byTestID("login-email"), email),
-		chromedp.SendKeys(byTestID("login-password"), password),
+		typeInto(byTestID("login-email"), email),
+		typeInto(byTestID("login-password"), password),
 		chromedp.Click(byTestID("login-submit")),
 		chromedp.WaitVisible(until),
 	)
@@ -54,7 +54,7 @@ func TestBrowserTwoFactorEnrolAndSignIn(t *testing.T) {
 	}
 	now := time.Now()
 	err = chromedp.Do(ctx,
-		chromedp.SendKeys(byTestID("two-factor-code"), totp(t, strings.TrimSpace(secret), now)),
+		typeInto(byTestID("two-factor-code"), totp(t, strings.TrimSpace(secret), now)),
 		chromedp.Click(byTestID("two-factor-confirm")),
 		chromedp.WaitVisible(byTestID("recovery-codes")),
 	)
@@ -76,7 +76,7 @@ func TestBrowserTwoFactorEnrolAndSignIn(t *testing.T) {
 	signInAsIn(t, ctx, s.URL, "app@example.com", memberPassword, byTestID("login-code"))
 	shot(t, ctx, "login-code.png")
 	err = chromedp.Do(ctx,
-		chromedp.SendKeys(byTestID("login-code"), totp(t, strings.TrimSpace(secret),
+		typeInto(byTestID("login-code"), totp(t, strings.TrimSpace(secret),
 			now.Add(30*time.Second))),
 		chromedp.Click(byTestID("login-code-submit")),
 		chromedp.WaitVisible(byTestID("top-bar")),
