@@ -4,6 +4,7 @@ package metrics
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -146,6 +147,27 @@ func (s *Store) Recompute(ctx context.Context, sc access.Scope, from, to time.Ti
 		}
 	}
 	return days, nil
+}
+
+// RecomputeHistory rebuilds every day the campaign's rollup holds, and two days either side,
+// after the campaign's timezone changed: the new midnight moves rows onto other days, by two at
+// the most. A campaign without any rollup rows has nothing to move.
+func (s *Store) RecomputeHistory(ctx context.Context, sc access.Scope) error {
+	var first sql.NullString
+	err := s.db.R.QueryRowContext(ctx, `SELECT MIN(date) FROM campaign_metrics
+		WHERE campaign_id = ?`, sc.CampaignID()).Scan(&first)
+	if err != nil {
+		return fmt.Errorf("metrics: history of %s: %w", sc.CampaignID(), err)
+	}
+	if !first.Valid {
+		return nil
+	}
+	from, err := time.Parse(time.DateOnly, first.String)
+	if err != nil {
+		return fmt.Errorf("metrics: history of %s: %w", sc.CampaignID(), err)
+	}
+	_, err = s.Recompute(ctx, sc, from.AddDate(0, 0, -2), s.now().AddDate(0, 0, 2))
+	return err
 }
 
 // Refresh recomputes, inside the caller's write transaction, the days of one campaign that

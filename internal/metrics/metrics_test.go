@@ -363,3 +363,42 @@ func TestRepairFixesTheLastTwoDaysOfActiveCampaigns(t *testing.T) {
 		t.Errorf("a second repair fixed %d campaigns, want none", fixed)
 	}
 }
+
+func TestRecomputeHistoryMovesDaysToANewTimezone(t *testing.T) {
+	ctx := context.Background()
+	db := load(t)
+	s := metrics.NewStore(db, nil)
+	sc := access.System("utc")
+	if _, err := s.Recompute(ctx, sc, date("2026-03-07"), date("2026-03-09")); err != nil {
+		t.Fatal(err)
+	}
+	// The campaign moves from UTC to New York: its lead of 04:30Z on 8 March was made at 23:30
+	// on the 7th there, and its run that ended at 03:30Z on the 9th ended on the 8th.
+	testdb.Exec(t, db, `UPDATE campaigns SET timezone = 'America/New_York' WHERE id = 'utc'`)
+	if err := s.RecomputeHistory(ctx, sc); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Days(ctx, sc, date("2026-03-06"), date("2026-03-10"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []metrics.Day{
+		{Date: "2026-03-06"},
+		{Date: "2026-03-07", LeadsGenerated: 1},
+		{Date: "2026-03-08", EmailsOpened: 50, AgentRuns: 1, AgentErrors: 1, CostUSD: 9},
+		{Date: "2026-03-09"},
+		{Date: "2026-03-10"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("days after the move (-want +got):\n%s", diff)
+	}
+	// A campaign without any rollup rows has nothing to move.
+	if err := s.RecomputeHistory(ctx, access.System("ny")); err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	db.R.QueryRow(`SELECT COUNT(*) FROM campaign_metrics WHERE campaign_id = 'ny'`).Scan(&rows)
+	if rows != 0 {
+		t.Errorf("%d rows written for a campaign that had none", rows)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -639,5 +640,43 @@ func TestHealth(t *testing.T) {
 	if res := s.Do("GET", "/api/nope", "", nil); res.Status != http.StatusNotFound ||
 		!strings.Contains(string(res.Body), `"code":"not_found"`) {
 		t.Errorf("unknown API path: %d %s", res.Status, res.Body)
+	}
+}
+
+func TestTimezoneChangeMovesTheDailyMetrics(t *testing.T) {
+	s := testutil.NewServer(t, false)
+	admin := s.AdminToken()
+	var c struct{ ID string }
+	s.Do("POST", "/api/campaigns", admin, map[string]any{"name": "Moving Days",
+		"company": "Co", "timezone": "UTC"}).Decode(t, &c)
+	// A lead made at 02:00Z on 10 March 2026: the 10th in UTC, the 9th in New York.
+	if _, err := s.App.DB.Exec(t.Context(), `INSERT INTO leads (id, campaign_id, email, created_at,
+		updated_at) VALUES ('tz-lead', ?, 'tz@example.com', '2026-03-10T02:00:00.000Z',
+		'2026-03-10T02:00:00.000Z')`, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if res := s.Do("POST", "/api/campaigns/"+c.ID+"/metrics/recompute", admin,
+		map[string]string{"from": "2026-03-09", "to": "2026-03-10"}); res.Status != http.StatusOK {
+		t.Fatalf("recompute: %d %s", res.Status, res.Body)
+	}
+	leads := func() []float64 {
+		var m struct{ Data []map[string]any }
+		s.Do("GET", "/api/campaigns/"+c.ID+"/metrics?from=2026-03-09&to=2026-03-10", admin,
+			nil).Decode(t, &m)
+		var out []float64
+		for _, d := range m.Data {
+			out = append(out, d["leadsGenerated"].(float64))
+		}
+		return out
+	}
+	if got := leads(); !slices.Equal(got, []float64{0, 1}) {
+		t.Fatalf("leads per day in UTC = %v, want [0 1]", got)
+	}
+	if res := s.Do("PUT", "/api/campaigns/"+c.ID, admin,
+		map[string]any{"timezone": "America/New_York"}); res.Status != http.StatusOK {
+		t.Fatalf("move to New York: %d %s", res.Status, res.Body)
+	}
+	if got := leads(); !slices.Equal(got, []float64{1, 0}) {
+		t.Errorf("leads per day in New York = %v, want [1 0]", got)
 	}
 }

@@ -91,17 +91,32 @@ func (s *Server) campaignUpdate(c echo.Context) error {
 	if err := decodeJSON(c, &patch); err != nil {
 		return err
 	}
+	before, err := s.Campaigns.Campaign(c.Request().Context(), sc)
+	if err != nil {
+		return err
+	}
 	got, err := s.Campaigns.UpdateCampaign(c.Request().Context(), sc, patch)
 	if err != nil {
 		return err
 	}
-	if patch.Timezone != nil {
-		// Schedules without a timezone of their own follow the campaign's.
-		if err := s.Schedules.Reschedule(c.Request().Context(), sc); err != nil {
-			return err
-		}
+	if err := s.timezoneMoved(c, sc, before.Timezone, got.Timezone); err != nil {
+		return err
 	}
 	return c.JSON(http.StatusOK, got)
+}
+
+// timezoneMoved follows a change of the campaign's timezone: schedules without a timezone of
+// their own fire at the new local times, and the daily metrics are counted again between the
+// new midnights.
+func (s *Server) timezoneMoved(c echo.Context, sc access.Scope, before, after string) error {
+	if before == after {
+		return nil
+	}
+	ctx := c.Request().Context()
+	if err := s.Schedules.Reschedule(ctx, sc); err != nil {
+		return err
+	}
+	return s.Metrics.RecomputeHistory(ctx, sc)
 }
 
 func (s *Server) campaignArchive(c echo.Context) error {

@@ -155,10 +155,8 @@ func (s *Server) settingsSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if patch.Timezone != nil {
-		if err := s.Schedules.Reschedule(c.Request().Context(), sc); err != nil {
-			return err
-		}
+	if err := s.timezoneMoved(c, sc, cur.Timezone, updated.Timezone); err != nil {
+		return err
 	}
 	if readHTMX(c).Partial() {
 		// The colour, name or icon may have changed: reload so the frame follows.
