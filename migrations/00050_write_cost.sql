@@ -35,11 +35,6 @@ DROP INDEX content_queue_campaign_posted_idx;
 CREATE INDEX content_queue_campaign_posted_idx ON content_queue (campaign_id, posted_at) WHERE posted_at IS NOT NULL;
 DROP INDEX email_prospects_campaign_first_email_idx;
 CREATE INDEX email_prospects_campaign_first_email_idx ON email_prospects (campaign_id, first_email_sent_at) WHERE first_email_sent_at IS NOT NULL;
--- The overview reads new leads and contacts of the last two weeks from the daily rollup, so
--- their cross-campaign time indexes have no reader left.
-DROP INDEX leads_time_idx;
-DROP INDEX hoa_contacts_time_idx;
-
 -- The word index without its own indexes of two- and three-letter prefixes: they tripled the
 -- index's writes for every record stored. A search for a short prefix that is common walks the
 -- listing instead of the index (see data.planSearch), and one that is rare reads the few terms
@@ -49,8 +44,6 @@ CREATE VIRTUAL TABLE search_fts USING fts4 (content="search_docs", body);
 INSERT INTO search_fts (search_fts) VALUES ('rebuild');
 
 -- +goose Down
-CREATE INDEX leads_time_idx ON leads (created_at, campaign_id);
-CREATE INDEX hoa_contacts_time_idx ON hoa_contacts (created_at, campaign_id);
 DROP INDEX leads_source_run_idx;
 CREATE INDEX leads_source_run_idx ON leads (source_run_id);
 DROP INDEX hoa_contacts_source_run_idx;

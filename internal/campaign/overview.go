@@ -142,9 +142,9 @@ func overviewCampaigns(ctx context.Context, tx *sql.Tx, vis string,
 func overviewFigures(ctx context.Context, tx *sql.Tx, byID map[string]*Summary, now time.Time,
 	vis string, visArgs []any) error {
 	weekAgo := database.FormatTime(now.Add(-7 * 24 * time.Hour))
+	twoWeeksAgo := database.FormatTime(now.Add(-14 * 24 * time.Hour))
 	overdue := database.FormatTime(now.Add(-overdueGrace))
 	weekAgoDate := now.Add(-7 * 24 * time.Hour).Format(time.DateOnly)
-	twoWeeksAgoDate := now.Add(-14 * 24 * time.Hour).Format(time.DateOnly)
 	scoped := ` AND campaign_id IN (SELECT c.id FROM campaigns c WHERE ` + vis + `)
 		GROUP BY campaign_id`
 	queries := []struct {
@@ -158,13 +158,12 @@ func overviewFigures(ctx context.Context, tx *sql.Tx, byID map[string]*Summary, 
 				AND (SELECT status FROM campaigns WHERE id = s.campaign_id) = 'active'), 0), 0
 			FROM schedules s WHERE 1 = 1`, []any{overdue},
 			func(m *Summary, a, b, _ float64) { m.ScheduleCount, m.OverdueSchedules = int(a), int(b) }},
-		// New leads and contacts come from the daily rollup, which counts both, so that a
-		// campaign of millions of fresh leads costs fourteen rows here, not millions.
-		{`SELECT campaign_id, COALESCE(SUM(CASE WHEN date > ? THEN leads_generated END), 0),
-				COALESCE(SUM(CASE WHEN date <= ? THEN leads_generated END), 0), 0
-			FROM campaign_metrics WHERE date > ?`,
-			[]any{weekAgoDate, weekAgoDate, twoWeeksAgoDate},
-			func(m *Summary, a, b, _ float64) { m.Leads7d, m.LeadsPrev7d = int(a), int(b) }},
+		{`SELECT campaign_id, SUM(created_at >= ?), SUM(created_at < ?), 0 FROM leads
+			WHERE created_at >= ?`, []any{weekAgo, weekAgo, twoWeeksAgo},
+			func(m *Summary, a, b, _ float64) { m.Leads7d += int(a); m.LeadsPrev7d += int(b) }},
+		{`SELECT campaign_id, SUM(created_at >= ?), SUM(created_at < ?), 0 FROM hoa_contacts
+			WHERE created_at >= ?`, []any{weekAgo, weekAgo, twoWeeksAgo},
+			func(m *Summary, a, b, _ float64) { m.Leads7d += int(a); m.LeadsPrev7d += int(b) }},
 		{`SELECT campaign_id, COUNT(*), SUM(status IN ('failed', 'timeout')), SUM(cost_usd)
 			FROM runs WHERE created_at >= ?`, []any{weekAgo},
 			func(m *Summary, a, b, c float64) {
