@@ -483,22 +483,9 @@ func (s *Store) readRows(ctx context.Context, sc access.Scope, c *Collection, im
 	if store {
 		return s.storeRows(ctx, sc, c, im, cr)
 	}
-	recordRejects := !store
-	if recordRejects {
-		im.TotalRows, im.Rejected = 0, 0
-	}
-	var batch []Values
+	im.TotalRows, im.Rejected = 0, 0
 	var rejects []reject
 	flush := func() error {
-		if store && len(batch) > 0 {
-			res, err := s.insertMany(ctx, sc, c, batch, "", true)
-			if err != nil {
-				return err
-			}
-			im.Created += res.Created
-			im.Skipped += res.Skipped
-			batch = batch[:0]
-		}
 		if err := s.saveRejects(ctx, im, rejects); err != nil {
 			return err
 		}
@@ -515,21 +502,14 @@ func (s *Store) readRows(ctx context.Context, sc access.Scope, c *Collection, im
 		}
 		// The line a row starts on, which quoted line breaks can push past the row count.
 		line, _ := cr.FieldPos(0)
-		if recordRejects {
-			im.TotalRows++
-		}
+		im.TotalRows++
 		im.Processed++
-		vals, problem := c.importRow(im, row)
-		if problem != "" {
-			if recordRejects {
-				im.Rejected++
-				if im.Rejected <= maxRejectsKept {
-					rejects = append(rejects, reject{line: line, reason: problem,
-						cells: slices.Clone(row)})
-				}
+		if _, problem := c.importRow(im, row); problem != "" {
+			im.Rejected++
+			if im.Rejected <= maxRejectsKept {
+				rejects = append(rejects, reject{line: line, reason: problem,
+					cells: slices.Clone(row)})
 			}
-		} else if store {
-			batch = append(batch, vals)
 		}
 		if im.Processed%importBatch == 0 {
 			if err := flush(); err != nil {
