@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"testing"
 
 	"github.com/clawops/clawops/internal/data"
@@ -33,8 +34,16 @@ func benchLeadInputs(from, n int) []data.Input {
 	return out
 }
 
+// quietMigrations keeps the migration log of a benchmark's fresh database out of its results.
+func quietMigrations(b *testing.B) {
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.DiscardHandler))
+	b.Cleanup(func() { slog.SetDefault(prev) })
+}
+
 // BenchmarkCreateRecords stores leads in batches of 4 000 and reports leads stored per second.
 func BenchmarkCreateRecords(b *testing.B) {
+	quietMigrations(b)
 	f := newFixture(b)
 	const per = 4000
 	batches := make([][]data.Input, b.N)
@@ -53,6 +62,7 @@ func BenchmarkCreateRecords(b *testing.B) {
 
 // BenchmarkImportCSV imports 100 000 leads from one CSV file per round.
 func BenchmarkImportCSV(b *testing.B) {
+	quietMigrations(b)
 	f := newFixture(b)
 	const rows = 100_000
 	for i := 0; i < b.N; i++ {
