@@ -81,6 +81,9 @@ func (c *Collection) Action(name string) (Action, bool) {
 // Plural is the collection's noun for many rows ("HOA contacts", "posts").
 func (c *Collection) Plural() string { return plural(2, c.Singular)[2:] }
 
+// Count says how many rows there are in words: "1 lead", "3 HOA contacts".
+func (c *Collection) Count(n int) string { return plural(n, c.Singular) }
+
 // Statuses lists the values the status field may take, when they are fixed.
 func (c *Collection) Statuses() []string {
 	if f, ok := c.Field(c.Status); ok && f.Kind == Enum {

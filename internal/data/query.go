@@ -59,7 +59,7 @@ func (c *Collection) ParseQuery(v url.Values) (Query, error) {
 			return q, &QueryError{Param: name, Msg: "is not a filter of " + c.Path}
 		}
 		for _, raw := range vals {
-			for _, part := range strings.Split(raw, ",") {
+			for _, part := range c.filterValues(f, raw) {
 				val, msg := f.parseText(strings.TrimSpace(part))
 				if msg != "" {
 					return q, &QueryError{Param: name, Msg: msg}
@@ -87,6 +87,21 @@ func (c *Collection) ParseQuery(v url.Values) (Query, error) {
 		}
 	}
 	return q, nil
+}
+
+// FilterSplits reports whether a filter parameter on f is a comma-separated list. Statuses,
+// enums, numbers and booleans never hold a comma, so "status=new,contacted" names two values;
+// free text may ("company=Acme, Inc."), so it is one value, and several are given by repeating
+// the parameter.
+func (c *Collection) FilterSplits(f *Field) bool {
+	return !textual(f.Kind) || f.Name == c.Status
+}
+
+func (c *Collection) filterValues(f *Field, raw string) []string {
+	if !c.FilterSplits(f) {
+		return []string{raw}
+	}
+	return strings.Split(raw, ",")
 }
 
 // sortKey is a column a listing may be ordered by.

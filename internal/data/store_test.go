@@ -464,6 +464,7 @@ func TestFiltersAndSearch(t *testing.T) {
 		input(t, map[string]any{"name": "Mario Rossi", "company": "Oak Partners",
 			"email": "m.rossi@oak.example", "status": "new"}),
 		input(t, map[string]any{"name": "100% sure", "notes": "under_score", "status": "dead"}),
+		input(t, map[string]any{"name": "Ann Acme", "company": "Acme, Inc.", "status": "new"}),
 	}
 	if _, err := f.store.CreateRecords(ctx, f.a, data.Leads, items); err != nil {
 		t.Fatal(err)
@@ -489,10 +490,15 @@ func TestFiltersAndSearch(t *testing.T) {
 		{"q=score", []string{"100% sure"}},
 		{"q=rossi%40oak", []string{"Mario Rossi"}},
 		{"q=m.rossi%40oak.example", []string{"Mario Rossi"}},
-		{"q=%25%25", []string{"100% sure", "Mario Rossi", "María López"}},
-		{"status=new,dead", []string{"100% sure", "Mario Rossi"}},
+		{"q=%25%25", []string{"100% sure", "Ann Acme", "Mario Rossi", "María López"}},
+		{"status=new,dead", []string{"100% sure", "Ann Acme", "Mario Rossi"}},
+		{"status=new&status=dead", []string{"100% sure", "Ann Acme", "Mario Rossi"}},
 		{"status=qualified&q=rossi", nil},
 		{"company=Oak+Partners", []string{"Mario Rossi"}},
+		// Free text keeps its commas; several values repeat the parameter.
+		{"company=Acme%2C+Inc.", []string{"Ann Acme"}},
+		{"company=Acme", nil},
+		{"company=Acme%2C+Inc.&company=Oak+Partners", []string{"Ann Acme", "Mario Rossi"}},
 	}
 	plans := []struct {
 		name        string

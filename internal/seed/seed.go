@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"time"
 
 	"github.com/clawops/clawops/internal/access"
@@ -188,7 +190,16 @@ func ExampleTemplate() agent.NewTemplate {
 	}
 }
 
+// exampleCommand finds the example agent: beside the running binary, where `make build` puts
+// both, so that the demo works whatever directory the server starts in; then on PATH; then
+// where `make build` puts it, relative to the repository.
 func exampleCommand() string {
+	if self, err := os.Executable(); err == nil {
+		beside := filepath.Join(filepath.Dir(self), ExampleProgram)
+		if st, err := os.Stat(beside); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+			return beside
+		}
+	}
 	if _, err := exec.LookPath(ExampleProgram); err == nil {
 		return ExampleProgram
 	}

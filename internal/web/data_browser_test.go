@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -71,6 +72,29 @@ func TestDataPagesInTheBrowser(t *testing.T) {
 		if loc := location(t, ctx); !strings.Contains(loc, "status=qualified") {
 			t.Errorf("the search lost the filter: %s", loc)
 		}
+
+		// An order chosen from a column heading outlives a later change of the filters.
+		err = chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/c/hoa-fl-lead-gen/leads"),
+			chromedp.WaitVisible(byTestID("records-table")),
+			chromedp.Click(byTestID("sort-name")),
+			chromedp.Poll[chromedp.Void](`location.search.includes('sort=name')`),
+			chromedp.SetValue(byTestID("filter-status"), "new"),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="filter-status"]')`+
+				`.dispatchEvent(new Event('change', {bubbles: true}))`),
+			chromedp.Poll[chromedp.Void](`location.search.includes('status=new')`),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loc := location(t, ctx); !strings.Contains(loc, "sort=name") {
+			t.Errorf("the filter dropped the order chosen from the heading: %s", loc)
+		}
+		names, _ = chromedp.Run(ctx, chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('[data-testid="record-link"]')].map(a => a.textContent.trim().toLowerCase())`))
+		if len(names) < 2 || !slices.IsSorted(names) {
+			t.Errorf("new leads after sorting by name, then filtering: %q", names)
+		}
 	})
 
 	t.Run("change a status inline", func(t *testing.T) {
@@ -125,6 +149,14 @@ func TestDataPagesInTheBrowser(t *testing.T) {
 		)
 		if err != nil {
 			t.Fatal(err)
+		}
+		toast, err := chromedp.Run(ctx, chromedp.Text(byTestID("toast-success")))
+		want := fmt.Sprintf("%d posts approved.", len(ids))
+		if len(ids) == 1 {
+			want = "1 post approved."
+		}
+		if err != nil || !strings.Contains(toast, want) {
+			t.Errorf("the toast says %q (%v), want %q", toast, err, want)
 		}
 		for _, id := range ids {
 			res := s.Do("GET", "/api/content-queue/"+id, admin, nil)

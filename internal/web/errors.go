@@ -13,6 +13,7 @@ import (
 
 	"github.com/clawops/clawops/internal/database"
 	"github.com/clawops/clawops/internal/derrors"
+	"github.com/clawops/clawops/views/layout"
 	"github.com/clawops/clawops/views/pages"
 )
 
@@ -156,6 +157,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		werr = c.NoContent(status)
 	case isAPI(c):
 		werr = c.JSON(status, map[string]apiError{"error": body})
+	case readHTMX(c).Partial():
+		// htmx asked for a fragment: the page stays as it is and says what went wrong in a
+		// toast, rather than an error page inside a table cell or nothing at all.
+		c.Response().Header().Set("HX-Reswap", "none")
+		werr = s.render(c, status, layout.OOBToast(layout.Toast{Kind: "error",
+			Message: body.Message}))
 	default:
 		vm := pages.ErrorPage{Status: status, Message: body.Message, CSRFToken: csrfToken(c)}
 		if status == http.StatusNotFound || status >= 500 {

@@ -129,10 +129,17 @@ func dataQuery(col *data.Collection) []any {
 			sorts = append(sorts, f.Name, "-"+f.Name)
 		}
 		if f.Filter {
-			params = append(params, q(f.Name, "equal to one of these comma-separated values",
-				str()))
+			params = append(params, q(f.Name, filterDoc(col, &f), str()))
 		}
 	}
 	return append(params, q("sort", "field to order by, - for descending; newest first "+
 		"by default", strEnum(sorts...)))
+}
+
+// filterDoc says how a filter parameter names several values.
+func filterDoc(col *data.Collection, f *data.Field) string {
+	if col.FilterSplits(f) {
+		return "equal to one of these comma-separated values; the parameter may also be repeated"
+	}
+	return "equal to this text, commas included; repeat the parameter for several values"
 }

@@ -151,7 +151,7 @@ func (s *Server) recordsTable(c echo.Context, sc access.Scope, cur campaign.Camp
 	t := pages.RecordsTable{Total: total.N, TotalMore: total.More, CanEdit: sc.Role().AtLeast(access.RoleOperator),
 		StatusField: col.Status, BulkURL: base + "/bulk", CSRFToken: csrfToken(c),
 		Singular: col.Singular, Plural: col.Plural(),
-		Preview: col.Preview != "", Return: base + encodeQuery(params)}
+		Preview: col.Preview != "", Return: base + encodeQuery(params), Sort: params.Get("sort")}
 	if t.StatusOptions, err = s.statusOptions(c, sc, col); err != nil {
 		return pages.RecordsTable{}, err
 	}
@@ -668,7 +668,7 @@ func (s *Server) recordBulkPage(col *data.Collection) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		msg := fmt.Sprintf("%d changed.", out.Changed)
+		msg := bulkDone(col, ch, out.Changed)
 		if len(out.Skipped) > 0 {
 			msg += fmt.Sprintf(" %d left as they were (%s).", len(out.Skipped),
 				out.Skipped[0].Reason)
@@ -676,6 +676,20 @@ func (s *Server) recordBulkPage(col *data.Collection) echo.HandlerFunc {
 		s.flash(c, "success", msg)
 		return redirectAfter(c, back)
 	}
+}
+
+// bulkDone says what a bulk change did: "3 leads deleted.", "2 posts approved.".
+func bulkDone(col *data.Collection, ch data.BulkChange, n int) string {
+	switch ch.Action {
+	case "delete":
+		return col.Count(n) + " deleted."
+	case "status":
+		return fmt.Sprintf("%s set to %s.", col.Count(n), ch.Status)
+	}
+	if a, ok := col.Action(ch.Action); ok && a.Past != "" {
+		return col.Count(n) + " " + a.Past + "."
+	}
+	return col.Count(n) + " changed."
 }
 
 func capitalise(s string) string {

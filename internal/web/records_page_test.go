@@ -129,6 +129,9 @@ func TestDataFormsWithoutJavaScript(t *testing.T) {
 	if got := s.Do("GET", "/api/campaigns/saas-cold-outreach/leads/"+id, admin, nil).JSON(t)["status"]; got != "dead" {
 		t.Errorf("status after the bulk change = %v", got)
 	}
+	if _, page := b.do("GET", base+"?status=qualified", nil, false); !strings.Contains(page, "1 lead set to dead.") {
+		t.Error("the page after the bulk change does not say what it did")
+	}
 	res, _ = b.do("POST", base+"/bulk", url.Values{"ids": {id}, "action": {"delete"},
 		"return": {"https://elsewhere.example/"}}, false)
 	if res.Header.Get("Location") != base {
@@ -219,4 +222,42 @@ func (b *session) doHX(method, path string, form url.Values, target string) (*ht
 	defer res.Body.Close()
 	body, _ := io.ReadAll(res.Body)
 	return res, string(body)
+}
+
+// A table refreshed by htmx keeps the filter form's order in step with it, and a refresh the
+// server refuses says why in a toast instead of leaving the page silently unchanged.
+func TestDataTableRefreshesKeepOrderAndReportErrors(t *testing.T) {
+	s := testutil.NewServer(t, true)
+	b := signInAs(t, s, testutil.AdminEmail, testutil.AdminPassword)
+	base := "/c/saas-cold-outreach/leads"
+
+	_, part := b.do("GET", base+"?sort=-name&status=new", nil, true)
+	if !strings.Contains(part, `<input type="hidden" id="records-sort" name="sort" value="-name" hx-swap-oob="true">`) {
+		t.Errorf("the sorted table does not carry its order to the filter form:\n%s", part)
+	}
+	_, full := b.do("GET", base+"?sort=score", nil, false)
+	if !strings.Contains(full, `id="records-sort" name="sort" value="score"`) ||
+		strings.Contains(full, `value="score" hx-swap-oob`) {
+		t.Error("the full page's filter form does not hold the order in place")
+	}
+	if !strings.Contains(full, `name="q" value="" maxlength="200"`) {
+		t.Error("the search box does not stop at the 200 characters a search may have")
+	}
+
+	res, part := b.do("GET", base+"?q="+strings.Repeat("a", 201), nil, true)
+	if res.StatusCode != http.StatusBadRequest || res.Header.Get("HX-Reswap") != "none" ||
+		!strings.Contains(part, `hx-swap-oob="beforeend"`) || !strings.Contains(part, `data-toast="error"`) ||
+		!strings.Contains(part, "q must be at most 200 characters") || strings.Contains(part, "<html") {
+		t.Errorf("a refused search: %d %q\n%s", res.StatusCode, res.Header.Get("HX-Reswap"), part)
+	}
+	res, part = b.do("GET", base+"/no-such-lead", nil, true)
+	if res.StatusCode != http.StatusNotFound || !strings.Contains(part, "Not found.") ||
+		strings.Contains(part, "<html") {
+		t.Errorf("a missing row asked by htmx: %d\n%s", res.StatusCode, part)
+	}
+	// Without htmx the same refusal is an error page.
+	if res, page := b.do("GET", base+"?q="+strings.Repeat("a", 201), nil, false); res.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(page, "<html") {
+		t.Errorf("a refused search without htmx: %d", res.StatusCode)
+	}
 }

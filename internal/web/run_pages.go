@@ -159,7 +159,7 @@ func (s *Server) runSummary(c echo.Context, sc access.Scope, cur campaign.Campai
 	for _, k := range slices.Sorted(maps.Keys(r.RecordsIngested)) {
 		v := fmt.Sprintf("%d added", r.RecordsIngested[k])
 		if n := r.RecordsSkipped[k]; n > 0 {
-			v += fmt.Sprintf(", %d duplicates skipped", n)
+			v += ", " + plural(n, "duplicate") + " skipped"
 		}
 		sum.Records = append(sum.Records, pages.Fact{Label: k, Value: v})
 	}

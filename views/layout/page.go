@@ -47,8 +47,10 @@ func csrfHeaders(token string) (string, error) {
 	return templ.JSONString(map[string]string{"X-CSRF-Token": token})
 }
 
-// htmxConfig keeps htmx 2's default response handling, except that a 422
-// answer is swapped: the server re-renders an invalid form with that status.
+// htmxConfig keeps htmx 2's default response handling, except that error
+// answers are swapped too: the server re-renders an invalid form with 422, and
+// answers any other failed htmx request with an out-of-band error toast and
+// HX-Reswap: none, so the page stays as it was and says what went wrong.
 // It also fits the Content-Security-Policy: htmx evaluates no code (no hx-on,
 // js: values or trigger filters), runs no script found in swapped markup, and
 // injects no indicator <style> of its own.
@@ -58,7 +60,7 @@ const htmxConfig = `{"allowEval":false,"allowScriptTags":false,` +
 	`{"code":"204","swap":false},` +
 	`{"code":"[23]..","swap":true},` +
 	`{"code":"422","swap":true},` +
-	`{"code":"[45]..","swap":false,"error":true},` +
+	`{"code":"[45]..","swap":true,"error":true},` +
 	`{"code":"...","swap":false}]}`
 
 // themeStyle renders the <style> element that themes the page. Writing it

@@ -195,19 +195,14 @@ func (p SettingsPage) DuplicateAction() templ.SafeURL {
 	return templ.SafeURL("/c/" + url.PathEscape(p.Campaign.Slug) + "/duplicate")
 }
 
-// deltaText is the change of a count against the previous period, e.g. "+12%".
+// deltaText is the change of a count against the previous period, e.g. "+12%", written as
+// the dashboard's tiles write it.
 func deltaText(cur, prev int) string {
-	switch {
-	case prev == 0 && cur == 0:
+	d := components.KPI{Current: float64(cur), Previous: float64(prev), HigherIsBetter: true}.Delta()
+	if d.Direction == 0 {
 		return "±0"
-	case prev == 0:
-		return "new"
 	}
-	pct := (float64(cur) - float64(prev)) / float64(prev) * 100
-	if pct >= 0 {
-		return fmt.Sprintf("+%.0f%%", pct)
-	}
-	return fmt.Sprintf("−%.0f%%", -pct)
+	return d.Text
 }
 
 func deltaClass(cur, prev int) string {

@@ -403,3 +403,22 @@ func TestRecordsCount(t *testing.T) {
 		}
 	}
 }
+
+// The overview writes a change the way the dashboard's tiles do.
+func TestDeltaTextMatchesTheDashboard(t *testing.T) {
+	for _, tt := range []struct {
+		cur, prev int
+		want      string
+	}{
+		{1819, 1, "+181,800%"},
+		{12, 10, "+20%"},
+		{5, 10, "−50%"},
+		{3, 0, "new"},
+		{0, 0, "±0"},
+		{7, 7, "±0"},
+	} {
+		if got := deltaText(tt.cur, tt.prev); got != tt.want {
+			t.Errorf("deltaText(%d, %d) = %q, want %q", tt.cur, tt.prev, got, tt.want)
+		}
+	}
+}

@@ -71,6 +71,8 @@ type RecordsTable struct {
 	Plural    string
 	// Preview shows the row's draft as it will read (content and engagement queues).
 	Preview bool
+	// Sort is the order the table is in, as the sort parameter names it ("-score").
+	Sort string
 }
 
 // RecordColumn is a table heading; SortURL orders by it.
@@ -176,6 +178,9 @@ func inputType(input string) string {
 
 // ExportLinkID is the export link, replaced out of band when htmx refreshes the table.
 const ExportLinkID = "export-link"
+
+// SortInputID is the filter form's hidden order, replaced out of band with the table.
+const SortInputID = "records-sort"
 
 // CountLimit is how far a listing counts its rows; beyond it the page says "more than".
 const CountLimit = 10_000
