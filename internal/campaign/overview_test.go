@@ -2,6 +2,7 @@ package campaign_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -84,5 +85,56 @@ func TestOverviewPutsCampaignsNeedingAttentionFirst(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("overview health, in order (-want +got):\n%s", diff)
+	}
+}
+
+// New leads and contacts are counted per campaign for this week and the week before, and only
+// for the campaigns the viewer may see.
+func TestOverviewCountsNewLeadsAndContacts(t *testing.T) {
+	ctx := context.Background()
+	s, db := newStore(t)
+	now := time.Now().UTC()
+	for _, id := range []string{"busy", "quiet", "hidden"} {
+		testdb.Exec(t, db, `INSERT INTO campaigns (id, name, company, slug, status, created_at,
+			updated_at) VALUES (?, ?, 'C', ?, 'active', 'x', 'x')`, id, id, id)
+	}
+	n := 0
+	add := func(table, campaignID string, ago time.Duration) {
+		n++
+		testdb.Exec(t, db, `INSERT INTO `+table+` (id, campaign_id, `+map[string]string{
+			"leads": "name", "hoa_contacts": "hoa_name"}[table]+`, created_at, updated_at)
+			VALUES (?, ?, 'x', ?, 'x')`, fmt.Sprint("r", n), campaignID,
+			database.FormatTime(now.Add(-ago)))
+	}
+	day := 24 * time.Hour
+	add("leads", "busy", time.Hour)
+	add("leads", "busy", 6*day)
+	add("leads", "busy", 8*day)
+	add("leads", "busy", 15*day)
+	add("hoa_contacts", "busy", 2*day)
+	add("hoa_contacts", "busy", 13*day)
+	add("hoa_contacts", "quiet", 20*day)
+	add("leads", "hidden", time.Hour)
+	testdb.Exec(t, db, `INSERT INTO users (id, email, name, password_hash, created_at, updated_at)
+		VALUES ('u1', 'u1@example.com', 'U', 'x', 'x', 'x')`)
+	for _, id := range []string{"busy", "quiet"} {
+		testdb.Exec(t, db, `INSERT INTO campaign_members (campaign_id, user_id, role, created_at,
+			updated_at) VALUES (?, 'u1', 'viewer', 'x', 'x')`, id)
+	}
+
+	ov, err := s.Overview(ctx, access.Principal{UserID: "u1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][2]int{}
+	for _, m := range ov.Campaigns {
+		got[m.ID] = [2]int{m.Leads7d, m.LeadsPrev7d}
+	}
+	want := map[string][2]int{"busy": {3, 2}, "quiet": {0, 0}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("new leads and contacts, this week and last (-want +got):\n%s", diff)
+	}
+	if ov.Totals.Leads7d != 3 {
+		t.Errorf("total new this week = %d, want 3", ov.Totals.Leads7d)
 	}
 }
