@@ -97,6 +97,34 @@ func TestDataPagesInTheBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("a refused refresh says why, once", func(t *testing.T) {
+		// The same failing request twice, as a poll that keeps failing would send it.
+		refresh := `htmx.ajax('GET', location.pathname + '?sort=nope', {target: '#records-table', swap: 'outerHTML'})`
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/c/hoa-fl-lead-gen/leads"),
+			chromedp.WaitVisible(byTestID("record-row")),
+			chromedp.Evaluate[chromedp.Void](refresh),
+			chromedp.WaitVisible(byTestID("toast-error")),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="toast-error"]').dataset.first = 'yes'`),
+			chromedp.Evaluate[chromedp.Void](refresh),
+			// The second toast arrives and takes the first one's place.
+			chromedp.Poll[chromedp.Void](`document.querySelectorAll('[data-testid="toast-error"]').length === 1 &&
+				!document.querySelector('[data-testid="toast-error"][data-first]')`),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		toast, err := chromedp.Run(ctx, chromedp.Text(byTestID("toast-error")))
+		if err != nil || !strings.Contains(toast, `cannot sort by "nope"`) {
+			t.Errorf("the error toast says %q (%v)", toast, err)
+		}
+		rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](
+			`document.querySelectorAll('[data-testid="record-row"]').length`))
+		if err != nil || rows == 0 {
+			t.Errorf("the table was replaced by the failed refresh: %d rows (%v)", rows, err)
+		}
+	})
+
 	t.Run("change a status inline", func(t *testing.T) {
 		err := chromedp.Do(ctx,
 			chromedp.Navigate(s.URL+"/c/hoa-fl-lead-gen/leads?status=new"),

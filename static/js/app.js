@@ -198,7 +198,14 @@
     t.setAttribute('data-toast-armed', '');
     var close = t.querySelector('[data-toast-close]');
     if (close) close.hidden = false;
-    if (t.getAttribute('data-toast') === 'error') return;
+    if (t.getAttribute('data-toast') === 'error') {
+      // A request that keeps failing, such as a progress poll, says so once, not once a try.
+      var text = t.textContent.trim();
+      document.querySelectorAll('[data-toast="error"][data-toast-armed]').forEach(function (o) {
+        if (o !== t && o.textContent.trim() === text) dismiss(o);
+      });
+      return;
+    }
     var timer = setTimeout(function () { dismiss(t); }, TOAST_MS);
     t.addEventListener('mouseenter', function () { clearTimeout(timer); });
     t.addEventListener('mouseleave', function () {
