@@ -9,3 +9,14 @@ func SetSearchThresholds(small, hits int) (restore func()) {
 	smallCollection, probeHits = small, hits
 	return func() { smallCollection, probeHits = oldSmall, oldHits }
 }
+
+// PageSQL is the statement Records runs for a page of q without a search, and its arguments.
+func PageSQL(c *Collection, campaignID string, q Query) (string, []any, error) {
+	src, args := c.from(campaignID, q, searchPlan{})
+	order, after, afterArgs, err := c.order(q)
+	if err != nil {
+		return "", nil, err
+	}
+	return "SELECT " + c.selectList() + src + after + order + " LIMIT 51",
+		append(args, afterArgs...), nil
+}

@@ -226,6 +226,15 @@ func (c *Collection) order(q Query) (clause, after string, args []any, err error
 		if err != nil {
 			return "", "", nil, err
 		}
+		if k.field != nil && textual(k.field.Kind) {
+			// SQLite does not seek a row value whose first part carries a collation, so the
+			// condition is spelled out: its first term bounds the sort index's range, and the
+			// rest settles ties. Without it a deep page read the index from the start.
+			after = " AND " + k.expr() + " " + cmp + "= ? AND (" + k.expr() + " " + cmp +
+				" ? OR " + k.expr() + " = ? AND id " + cmp + " ?)"
+			args = []any{v, v, v, id}
+			break
+		}
 		// A row value lets SQLite seek straight to the cursor in the sort index.
 		after = " AND (" + k.expr() + ", id) " + cmp + " (?, ?)"
 		args = []any{v, id}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/clawops/clawops/internal/access"
 	"github.com/clawops/clawops/internal/data"
+	"github.com/clawops/clawops/internal/database"
 	"github.com/clawops/clawops/internal/testutil"
 )
 
@@ -151,12 +152,17 @@ func reportPercentiles(b *testing.B, lat []time.Duration) {
 }
 
 // BenchmarkDataFilteredPage lists a page of the large campaign's leads with a filter and a
-// sort, the way the leads page asks for it.
+// sort, the way the leads page asks for it: first pages, and pages half way through.
 func BenchmarkDataFilteredPage(b *testing.B) {
 	s := bigServer(b)
+	middle := func(value string) string {
+		return "&cursor=" + database.EncodeCursor("0", value, "00000000-0000-7000-8000-000000000000")
+	}
 	queries := []string{"status=new&sort=-score", "status=contacted&sort=name",
 		"source=referral&sort=-createdAt", "status=qualified,converted&sort=-updatedAt",
-		"sort=company", "status=dead&sort=score"}
+		"sort=company", "status=dead&sort=score",
+		"sort=name" + middle("Mona Laurent"), "sort=-company" + middle("Oak Meadow HOA"),
+		"status=new&sort=email" + middle("maya.")}
 	latencies(b, s, func(i int) string {
 		return "/api/campaigns/" + bigCampaign + "/leads?limit=50&" + queries[i%len(queries)]
 	})
