@@ -45,6 +45,14 @@ func (t *touched) row(r Record) {
 	t.times(use, r.Values)
 }
 
+// fields adds the days a new row counts on by its time fields. Its creation is counted apart,
+// by Store.created, which adds to the day's figure rather than counting the day again.
+func (t *touched) fields(r Record) {
+	if use, ok := counted[r.Collection]; ok {
+		t.times(use, r.Values)
+	}
+}
+
 // change adds the days a patch moves the row between: before and after, when the patch
 // touches a field the metrics read.
 func (t *touched) change(before Record, patch Values) {
@@ -71,6 +79,15 @@ func (t *touched) times(use Counted, v Values) {
 			t.at = append(t.at, at)
 		}
 	}
+}
+
+// created adds n rows of c, all created at the instant at, to the day's metrics inside tx.
+func (s *Store) created(ctx context.Context, tx *database.Tx, sc access.Scope, c *Collection,
+	at time.Time, n int) error {
+	if s.metrics == nil || !counted[c].Created {
+		return nil
+	}
+	return s.metrics.Created(ctx, tx, sc.CampaignID(), at, n)
 }
 
 // refresh recounts the touched days inside tx, once for the whole transaction.

@@ -2,6 +2,7 @@ package data_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -61,9 +62,20 @@ func TestChangesKeepTheDailyMetricsTrue(t *testing.T) {
 	if im.Status != data.ImportCompleted {
 		t.Fatalf("import %+v", im)
 	}
-	// Another campaign's record must not move this campaign's figures.
+	// Leads that count only by their creation are added to the day's stored figure.
+	_, err = f.store.CreateRecords(ctx, f.a, data.Leads, []data.Input{
+		input(t, map[string]any{"email": "c@example.com"}),
+		input(t, map[string]any{"email": "d@example.com"}),
+		input(t, map[string]any{"email": "a@example.com"}), // a duplicate adds nothing
+	})
+	must(err)
+	// Another campaign's record must not move this campaign's figures, whether its day is
+	// counted (a contact date) or added to.
 	_, err = f.store.CreateRecord(ctx, f.b, data.Leads, input(t, map[string]any{
 		"email": "b@example.com", "lastContactedAt": stamp(3)}))
+	must(err)
+	_, err = f.store.CreateRecord(ctx, f.b, data.Leads, input(t, map[string]any{
+		"email": "e@example.com"}))
 	must(err)
 
 	rollup := metrics.NewStore(f.db, nil)
@@ -76,8 +88,8 @@ func TestChangesKeepTheDailyMetricsTrue(t *testing.T) {
 		{Date: today.AddDate(0, 0, -3).Format(time.DateOnly), LeadsContacted: 1},
 		{Date: today.AddDate(0, 0, -2).Format(time.DateOnly)},
 		{Date: today.AddDate(0, 0, -1).Format(time.DateOnly)},
-		// Oak HOA and the two imported leads; the posted newsletter.
-		{Date: today.Format(time.DateOnly), LeadsGenerated: 3, EmailsSent: 1},
+		// Oak HOA, the two imported leads and the two added after; the posted newsletter.
+		{Date: today.Format(time.DateOnly), LeadsGenerated: 5, EmailsSent: 1},
 	}
 	if diff := cmp.Diff(want, kept); diff != "" {
 		t.Errorf("figures kept along the way (-want +got):\n%s", diff)
@@ -86,6 +98,35 @@ func TestChangesKeepTheDailyMetricsTrue(t *testing.T) {
 	must(err)
 	if diff := cmp.Diff(full, kept); diff != "" {
 		t.Errorf("kept figures differ from a full recompute (-recompute +kept):\n%s", diff)
+	}
+}
+
+// The first leads of a day that count only by their creation find no stored figure to add
+// to, and have their day counted.
+func TestFirstLeadsOfADayAreCounted(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	for round := 1; round <= 3; round++ {
+		batch := make([]data.Input, 4)
+		for i := range batch {
+			batch[i] = input(t, map[string]any{"name": fmt.Sprintf("Lead %d.%d", round, i)})
+		}
+		if _, err := f.store.CreateRecords(ctx, f.a, data.Leads, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rollup := metrics.NewStore(f.db, nil)
+	kept, err := rollup.Days(ctx, f.a, today, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(kept) != 1 || kept[0].LeadsGenerated != 12 {
+		t.Errorf("figures kept = %+v, want 12 leads generated today", kept)
+	}
+	other, err := rollup.Days(ctx, f.b, today, today)
+	if err != nil || len(other) != 1 || other[0].LeadsGenerated != 0 {
+		t.Errorf("the other campaign's figures = %+v (%v), want none", other, err)
 	}
 }
 

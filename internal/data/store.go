@@ -381,11 +381,22 @@ func (s *Store) insertMany(ctx context.Context, sc access.Scope, c *Collection, 
 		if err := c.index(ctx, tx, sc.CampaignID(), addedDocs); err != nil {
 			return err
 		}
+		// When the new rows count only by their creation, which is one instant for all of
+		// them, they are added to that day's figure; rows that also carry a counted time,
+		// such as a contact date, have every day they touch counted again.
 		days := &touched{}
 		for _, r := range added {
-			days.row(r)
+			days.fields(r)
 		}
-		if err := s.refresh(ctx, tx, sc, days); err != nil {
+		if len(days.at) == 0 && len(added) > 0 {
+			err = s.created(ctx, tx, sc, c, added[0].CreatedAt, len(added))
+		} else {
+			for _, r := range added {
+				days.row(r)
+			}
+			err = s.refresh(ctx, tx, sc, days)
+		}
+		if err != nil {
 			return err
 		}
 		if res.Created == 0 || quiet {
