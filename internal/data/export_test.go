@@ -20,3 +20,9 @@ func PageSQL(c *Collection, campaignID string, q Query) (string, []any, error) {
 	return "SELECT " + c.selectList() + src + after + order + " LIMIT 51",
 		append(args, afterArgs...), nil
 }
+
+// ExportedStamp and FormatExported are the two ways an export writes a stored time.
+var (
+	ExportedStamp  = exportedStamp
+	FormatExported = fmtTime
+)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clawops/clawops/internal/data"
 	"github.com/clawops/clawops/internal/database"
@@ -73,4 +74,24 @@ func explain(t *testing.T, f fixture, ctx context.Context, query string, args []
 		b.WriteString(detail + "\n")
 	}
 	return b.String()
+}
+
+// An export writes a stored time exactly as formatting the parsed time would, whatever its
+// milliseconds, and still reads times stored in other forms.
+func TestExportedTimesMatchTheirParsedForm(t *testing.T) {
+	base := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	for _, ms := range []int{0, 1, 10, 12, 100, 120, 123, 500, 999} {
+		at := base.Add(time.Duration(ms) * time.Millisecond)
+		got, err := data.ExportedStamp(database.FormatTime(at))
+		if want := data.FormatExported(at); err != nil || got != want {
+			t.Errorf("%d ms: %q (%v), want %q", ms, got, err, want)
+		}
+	}
+	legacy := "2026-03-04T05:06:07Z"
+	if got, err := data.ExportedStamp(legacy); err != nil || got != legacy {
+		t.Errorf("a time stored without milliseconds: %q (%v)", got, err)
+	}
+	if _, err := data.ExportedStamp("soon"); err == nil {
+		t.Error("text that is no time was exported")
+	}
 }
