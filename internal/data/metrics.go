@@ -35,14 +35,15 @@ type touched struct {
 
 // row adds the days a whole row counts on: when it is created or deleted.
 func (t *touched) row(r Record) {
-	use, ok := counted[r.Collection]
-	if !ok {
-		return
-	}
-	if use.Created {
+	t.creation(r)
+	t.fields(r)
+}
+
+// creation adds the day a row counts on by its creation, for collections counted so.
+func (t *touched) creation(r Record) {
+	if counted[r.Collection].Created {
 		t.at = append(t.at, r.CreatedAt)
 	}
-	t.times(use, r.Values)
 }
 
 // fields adds the days a new row counts on by its time fields. Its creation is counted apart,

@@ -392,7 +392,7 @@ func (s *Store) insertMany(ctx context.Context, sc access.Scope, c *Collection, 
 			err = s.created(ctx, tx, sc, c, added[0].CreatedAt, len(added))
 		} else {
 			for _, r := range added {
-				days.row(r)
+				days.creation(r)
 			}
 			err = s.refresh(ctx, tx, sc, days)
 		}

@@ -215,22 +215,20 @@ func uriPath(path string) string {
 // checkPragmas reads the settings back: the driver silently ignores a parameter it does not
 // know, and a database without foreign keys or WAL would break isolation and durability.
 func checkPragmas(ctx context.Context, db *sql.DB, readOnly bool) error {
-	want := []struct {
-		pragma string
-		value  string
-	}{
+	type setting struct{ pragma, value string }
+	want := []setting{
 		{"journal_mode", "wal"},
 		{"foreign_keys", "1"},
 		{"busy_timeout", fmt.Sprint(busyTimeout.Milliseconds())},
 		{"synchronous", "1"},
-		{"cache_size", fmt.Sprint(-writerCacheKiB)},
-		{"wal_autocheckpoint", fmt.Sprint(walCheckpointPages)},
-		{"journal_size_limit", fmt.Sprint(walSizeLimit)},
 	}
 	if readOnly {
-		want = want[:len(want)-2]
-		want[len(want)-1].value = fmt.Sprint(-readerCacheKiB)
-		want = append(want, struct{ pragma, value string }{"query_only", "1"})
+		want = append(want, setting{"cache_size", fmt.Sprint(-readerCacheKiB)},
+			setting{"query_only", "1"})
+	} else {
+		want = append(want, setting{"cache_size", fmt.Sprint(-writerCacheKiB)},
+			setting{"wal_autocheckpoint", fmt.Sprint(walCheckpointPages)},
+			setting{"journal_size_limit", fmt.Sprint(walSizeLimit)})
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {

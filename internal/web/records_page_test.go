@@ -256,8 +256,8 @@ func TestDataTableRefreshesKeepOrderAndReportErrors(t *testing.T) {
 		t.Errorf("a missing row asked by htmx: %d\n%s", res.StatusCode, part)
 	}
 	// Without htmx the same refusal is an error page.
-	if res, page := b.do("GET", base+"?q="+strings.Repeat("a", 201), nil, false); res.StatusCode != http.StatusBadRequest ||
-		!strings.Contains(page, "<html") {
+	res, page := b.do("GET", base+"?q="+strings.Repeat("a", 201), nil, false)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(page, "<html") {
 		t.Errorf("a refused search without htmx: %d", res.StatusCode)
 	}
 }
