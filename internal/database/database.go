@@ -39,9 +39,10 @@ type DB struct {
 	// immediately. Write through Tx or Exec, which keep Version current.
 	W *sql.DB
 	// R is the reader pool; its connections refuse writes.
-	R        *sql.DB
-	path     string
-	versions *versions
+	R           *sql.DB
+	path        string
+	versions    *versions
+	checkpoints *checkpointer
 }
 
 // Open opens (creating when missing) the database file at path, configures both pools and
@@ -91,15 +92,25 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("database: open %s: %w", path, err)
 	}
-	return &DB{W: w, R: r, path: path, versions: v}, nil
+	// The checkpointer's connection reads and writes the file but runs no transactions.
+	cp, err := sql.Open("sqlite3", dsn(path, false))
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("database: open checkpointer %s: %w", path, err)
+	}
+	cp.SetMaxOpenConns(1)
+	cp.SetMaxIdleConns(1)
+	return &DB{W: w, R: r, path: path, versions: v, checkpoints: startCheckpointer(cp, v)}, nil
 }
 
 // Path is the file the database lives in.
 func (db *DB) Path() string { return db.path }
 
-// Close closes both pools.
+// Close stops the checkpointer and closes both pools; the writer closes last, so that
+// SQLite copies the rest of the log back and removes it.
 func (db *DB) Close() error {
-	return errors.Join(db.R.Close(), db.W.Close())
+	return errors.Join(db.checkpoints.close(), db.R.Close(), db.W.Close())
 }
 
 // Tx is a write transaction. Work that must follow only a successful commit, such as telling
@@ -183,11 +194,11 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + uriPath(path) + "?" + q.Encode()
 }
 
-// The writer copies the write-ahead log back into the database once the log holds this many
-// pages. SQLite's default of 1 000 (4 MiB) made nearly every bulk write of a few thousand
-// rows also copy its pages back and sync the file; at 16 000 (64 MiB) index pages that
-// successive writes touch are copied once for many writes. After a copy the log file is cut
-// back to walSizeLimit, so that it does not keep its peak size on disk.
+// The checkpointer copies the write-ahead log back into the database a few times a second
+// (see checkpointer); the writer copies what is left once the log holds this many pages,
+// which lets the log start over, so that it stays near this size under writes that never
+// pause. After a copy the log file is cut back to walSizeLimit, so that it does not keep its
+// peak size on disk.
 const (
 	walCheckpointPages = 16_000
 	walSizeLimit       = 64 << 20

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -19,6 +20,7 @@ type versions struct {
 	dirty     map[string]struct{} // changed by the open transaction
 	committed map[string]struct{} // committed, not yet published
 	gen       map[string]uint64
+	commits   atomic.Uint64 // commits on the writer since the database was opened
 }
 
 func newVersions() *versions {
@@ -34,6 +36,7 @@ func (v *versions) hook(c *sqlite3.SQLiteConn) error {
 		v.mu.Unlock()
 	})
 	c.RegisterCommitHook(func() int {
+		v.commits.Add(1)
 		v.mu.Lock()
 		for t := range v.dirty {
 			v.committed[t] = struct{}{}
@@ -49,6 +52,9 @@ func (v *versions) hook(c *sqlite3.SQLiteConn) error {
 	})
 	return nil
 }
+
+// commitCount is how many transactions the writer has committed, whichever way it wrote.
+func (v *versions) commitCount() uint64 { return v.commits.Load() }
 
 // publish bumps the counters of every committed table.
 func (v *versions) publish() {
