@@ -441,8 +441,8 @@ func (s *Store) importFile(ctx context.Context, sc access.Scope, c *Collection, 
 			Severity: activity.Success,
 			Title: fmt.Sprintf("%s imported from %s", plural(im.Created, c.Singular),
 				cmpName(im.Filename)),
-			Detail: fmt.Sprintf("%d rows read, %d duplicates skipped, %d rejected.",
-				im.TotalRows, im.Skipped, im.Rejected),
+			Detail: fmt.Sprintf("%s read, %s skipped, %d rejected.",
+				plural(im.TotalRows, "row"), plural(im.Skipped, "duplicate"), im.Rejected),
 		})
 	})
 }

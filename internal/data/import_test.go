@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/clawops/clawops/internal/access"
+	"github.com/clawops/clawops/internal/activity"
 	"github.com/clawops/clawops/internal/data"
 	"github.com/clawops/clawops/internal/derrors"
 )
@@ -63,6 +64,14 @@ func TestImportReadsAwkwardCSV(t *testing.T) {
 	}
 	if recs[0].Get("score") != int64(80) {
 		t.Errorf("score = %v", recs[0].Get("score"))
+	}
+	entries, _, err := f.activity.Entries(context.Background(), f.a, activity.Filter{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Title != "2 leads imported from test.csv" ||
+		entries[0].Detail != "2 rows read, 0 duplicates skipped, 0 rejected." {
+		t.Errorf("feed = %+v, want the import's summary", entries)
 	}
 }
 

@@ -268,10 +268,18 @@ func ingestedDetail(r Run) string {
 		skipped += n
 	}
 	if skipped > 0 {
-		d += fmt.Sprintf(" %d duplicates skipped.", skipped)
+		if skipped == 1 {
+			d += " 1 duplicate skipped."
+		} else {
+			d += fmt.Sprintf(" %d duplicates skipped.", skipped)
+		}
 	}
 	if n := len(r.RejectedRecords); n > 0 {
-		d += fmt.Sprintf(" %d records rejected; the run lists why.", n)
+		if n == 1 {
+			d += " 1 record rejected; the run lists why."
+		} else {
+			d += fmt.Sprintf(" %d records rejected; the run lists why.", n)
+		}
 	}
 	return d
 }
