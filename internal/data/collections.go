@@ -3,6 +3,8 @@ package data
 import (
 	"strings"
 	"unicode"
+
+	"github.com/clawops/clawops/internal/derrors"
 )
 
 // Collection is everything ClawOps knows about one kind of campaign data. The store, the API,
@@ -26,6 +28,13 @@ type Collection struct {
 	// collection has none. An empty key means the row cannot be matched and is never a
 	// duplicate.
 	Key func(r Values) string
+	// KeyFields are the fields Key reads. With KeyFirstOf the key is the first of them that
+	// has a value (a lead's email, else its phone); otherwise it is made of all of them.
+	KeyFields  []string
+	KeyFirstOf bool
+	// OneOf names fields of which every row needs at least one, for a collection where no
+	// single field is required.
+	OneOf []string
 	// Status names the field that workflows and bulk status changes move.
 	Status string
 	// Actions are the review workflow's steps (approve, reject, posted), if any.
@@ -92,6 +101,78 @@ func (c *Collection) Statuses() []string {
 	return nil
 }
 
+// DuplicateError says which fields make row v a duplicate of another row of its campaign, under
+// the first of them, so that a form can show it beside that field.
+func (c *Collection) DuplicateError(v map[string]string) derrors.Fields {
+	var used []string
+	for _, name := range c.KeyFields {
+		if c.KeyFirstOf && strings.TrimSpace(v[name]) == "" {
+			continue
+		}
+		used = append(used, name)
+		if c.KeyFirstOf {
+			break
+		}
+	}
+	if len(used) == 0 {
+		return derrors.Fields{c.Fields[0].Name: "another " + c.Singular +
+			" in this campaign has the same key"}
+	}
+	return derrors.Fields{used[0]: "another " + c.Singular + " in this campaign has the same " +
+		c.labels(used, "and")}
+}
+
+// labels names fields for a sentence: "name, email or phone".
+func (c *Collection) labels(names []string, conj string) string {
+	ls := make([]string, len(names))
+	for i, name := range names {
+		ls[i] = name
+		if f, ok := c.Field(name); ok {
+			ls[i] = inSentence(f.Label)
+		}
+	}
+	if len(ls) == 1 {
+		return ls[0]
+	}
+	return strings.Join(ls[:len(ls)-1], ", ") + " " + conj + " " + ls[len(ls)-1]
+}
+
+// inSentence lower-cases a label's first letter unless it starts an acronym ("HOA", "ZIP").
+func inSentence(label string) string {
+	r := []rune(label)
+	if len(r) > 1 && unicode.IsUpper(r[1]) {
+		return label
+	}
+	return strings.ToLower(string(r[:1])) + string(r[1:])
+}
+
+// checkOneOf adds an error when v has none of the collection's OneOf fields.
+func (c *Collection) checkOneOf(v Values, fs derrors.Fields, prefix string) {
+	if len(c.OneOf) == 0 {
+		return
+	}
+	for _, name := range c.OneOf {
+		if f, ok := c.Field(name); ok && strings.TrimSpace(f.text(v[name])) != "" {
+			return
+		}
+	}
+	fs.Add(prefix+c.OneOf[0], "is required when "+c.labels(c.OneOf[1:], "and")+
+		" are empty")
+}
+
+// stepTo is the workflow step that leaves a row at status, when status is one that only a
+// step may set (approved, rejected, posted). Changing a row's status to it any other way
+// runs that step, with its checks, time stamp and feed entry.
+func (c *Collection) stepTo(status any) (Action, bool) {
+	s, _ := status.(string)
+	for _, a := range c.Actions {
+		if s != "" && a.To == s {
+			return a, true
+		}
+	}
+	return Action{}, false
+}
+
 var reviewActions = func(pending string) []Action {
 	return []Action{
 		{Name: "approve", From: []string{pending, "rejected"}, To: "approved", Stamp: "approvedAt",
@@ -145,6 +226,9 @@ var Leads = &Collection{
 		{Name: "notes", Column: "notes", Label: "Notes", Kind: LongText, Search: true},
 		{Name: "rawData", Column: "raw_data", Label: "Raw data", Kind: Object},
 	},
+	KeyFields:  []string{"email", "phone"},
+	KeyFirstOf: true,
+	OneOf:      []string{"name", "email", "phone"},
 	Key: func(r Values) string {
 		if e := strings.ToLower(strings.TrimSpace(r.str("email"))); e != "" {
 			return "email:" + e
@@ -189,6 +273,7 @@ var HOAContacts = &Collection{
 		{Name: "notes", Column: "notes", Label: "Notes", Kind: LongText, Search: true},
 		at("lastContactedAt", "last_contacted_at", "Last contacted"),
 	},
+	KeyFields: []string{"hoaName", "city", "zip"},
 	Key: func(r Values) string {
 		name := fold(r.str("hoaName"))
 		if name == "" {
@@ -267,7 +352,8 @@ var EngagementQueue = &Collection{
 		count("engagementClicks", "engagement_clicks", "Clicks"),
 		{Name: "notes", Column: "notes", Label: "Notes", Kind: LongText},
 	},
-	Key: func(r Values) string { return normURL(r.str("postUrl")) },
+	KeyFields: []string{"postUrl"},
+	Key:       func(r Values) string { return normURL(r.str("postUrl")) },
 }
 
 // CommunityAccounts are the forums and groups a campaign takes part in.
@@ -296,6 +382,7 @@ var CommunityAccounts = &Collection{
 		{Name: "isActive", Column: "is_active", Label: "Active", Kind: Bool, Filter: true,
 			Default: "true"},
 	},
+	KeyFields: []string{"platform", "communityName"},
 	Key: func(r Values) string {
 		name := fold(r.str("communityName"))
 		if name == "" {
@@ -327,7 +414,8 @@ var LinkedInProspects = &Collection{
 		score("leadScore", "lead_score", "Score"),
 		{Name: "notes", Column: "notes", Label: "Notes", Kind: LongText, Search: true},
 	},
-	Key: func(r Values) string { return normURL(r.str("linkedinUrl")) },
+	KeyFields: []string{"linkedinUrl"},
+	Key:       func(r Values) string { return normURL(r.str("linkedinUrl")) },
 }
 
 // EmailProspects are companies reached by email, such as management firms.
@@ -359,7 +447,8 @@ var EmailProspects = &Collection{
 		count("replyCount", "reply_count", "Replies"),
 		score("leadScore", "lead_score", "Score"),
 	},
-	Key: func(r Values) string { return strings.ToLower(strings.TrimSpace(r.str("email"))) },
+	KeyFields: []string{"email"},
+	Key:       func(r Values) string { return strings.ToLower(strings.TrimSpace(r.str("email"))) },
 }
 
 // QuoraQuestions are questions worth answering.
@@ -383,7 +472,8 @@ var QuoraQuestions = &Collection{
 		count("ourAnswerViews", "our_answer_views", "Our answer's views"),
 		count("ourAnswerUpvotes", "our_answer_upvotes", "Our answer's upvotes"),
 	},
-	Key: func(r Values) string { return normURL(r.str("questionUrl")) },
+	KeyFields: []string{"questionUrl"},
+	Key:       func(r Values) string { return normURL(r.str("questionUrl")) },
 }
 
 // Webinars are events a campaign runs to meet leads.
@@ -438,7 +528,8 @@ var ReferralPartners = &Collection{
 		{Name: "totalRevenue", Column: "total_revenue", Label: "Revenue", Kind: Float,
 			Bounded: true, Min: 0, Max: 1e15},
 	},
-	Key: func(r Values) string { return fold(r.str("partnerName")) },
+	KeyFields: []string{"partnerName"},
+	Key:       func(r Values) string { return fold(r.str("partnerName")) },
 }
 
 // All is every collection, in the order the console lists them.

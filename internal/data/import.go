@@ -58,10 +58,16 @@ type Import struct {
 	Headers []string          `json:"headers"`
 	Mapping map[string]string `json:"mapping"`
 	// Unmapped are headers no field matched; the job waits for a mapping while there are any.
-	Unmapped  []string   `json:"unmapped"`
-	KeepValid bool       `json:"keepValid"`
-	TotalRows int        `json:"totalRows"`
-	Processed int        `json:"processed"`
+	Unmapped  []string `json:"unmapped"`
+	KeepValid bool     `json:"keepValid"`
+	// Phase is the pass a running job is in: "checking" every row, then "storing" the valid
+	// ones. Processed counts the rows the current pass has read; TotalRows is known once
+	// checking ends.
+	Phase     string `json:"phase"`
+	TotalRows int    `json:"totalRows"`
+	Processed int    `json:"processed"`
+	// Percent is how far the job has come over both passes, 0 to 100; it never goes back.
+	Percent   int        `json:"percent"`
 	Created   int        `json:"created"`
 	Skipped   int        `json:"skipped"`
 	Rejected  int        `json:"rejected"`
@@ -75,16 +81,13 @@ type Import struct {
 // Done reports whether the job has ended, well or not.
 func (im Import) Done() bool { return im.Status == ImportCompleted || im.Status == ImportFailed }
 
-// Percent is how far the job has come, 0 to 100.
-func (im Import) Percent() int {
-	switch {
-	case im.Status == ImportCompleted:
-		return 100
-	case im.TotalRows == 0:
-		return 0
-	}
-	return min(100, im.Processed*100/im.TotalRows)
-}
+// The import phases, and the share of the progress bar that checking takes: it only parses
+// and validates, which is a fraction of the time storing takes.
+const (
+	PhaseChecking = "checking"
+	PhaseStoring  = "storing"
+	checkingShare = 20
+)
 
 // ImportOptions say how to read an upload.
 type ImportOptions struct {
@@ -239,7 +242,31 @@ func readHeader(path string) ([]string, error) {
 	if blank {
 		return nil, errors.New("has no header: the first line must name the columns")
 	}
+	for _, h := range headers {
+		if looksLikeValue(h) {
+			return nil, fmt.Errorf("has no header: its first line holds data (%q); add a first "+
+				"line that names the columns", h)
+		}
+	}
 	return headers, nil
+}
+
+// looksLikeValue tells a cell that no column would be named, such as an email address, a
+// web address, a number or a date, from a column name.
+func looksLikeValue(cell string) bool {
+	if looksLikeEmail(cell) || strings.Contains(cell, "://") {
+		return true
+	}
+	hasDigit := false
+	for _, r := range cell {
+		switch {
+		case unicode.IsDigit(r):
+			hasDigit = true
+		case unicode.IsLetter(r):
+			return false
+		}
+	}
+	return hasDigit
 }
 
 func csvProblem(err error) string {
@@ -429,11 +456,11 @@ func (s *Store) importFile(ctx context.Context, sc access.Scope, c *Collection, 
 			"imported: fix them, or import again keeping the valid rows", im.Rejected,
 			im.TotalRows)}
 	}
-	im.Processed = 0
+	im.Processed, im.Phase = 0, PhaseStoring
 	if err := s.readRows(ctx, sc, c, im, true); err != nil {
 		return err
 	}
-	im.Status = ImportCompleted
+	im.Status, im.Phase, im.Percent = ImportCompleted, "", 100
 	return s.db.Tx(ctx, func(tx *database.Tx) error {
 		s.changed(tx, sc, c, "imported", "")
 		return s.recordActivity(ctx, tx, sc, c, activity.Entry{
@@ -483,13 +510,18 @@ func (s *Store) readRows(ctx context.Context, sc access.Scope, c *Collection, im
 	if store {
 		return s.storeRows(ctx, sc, c, im, cr)
 	}
-	im.TotalRows, im.Rejected = 0, 0
+	size := int64(1)
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		size = st.Size()
+	}
+	im.TotalRows, im.Rejected, im.Phase = 0, 0, PhaseChecking
 	var rejects []reject
 	flush := func() error {
 		if err := s.saveRejects(ctx, im, rejects); err != nil {
 			return err
 		}
 		rejects = rejects[:0]
+		im.Percent = max(im.Percent, int(min(cr.InputOffset(), size)*checkingShare/size))
 		return s.progress(ctx, sc, *im)
 	}
 	for {
@@ -585,6 +617,10 @@ func (s *Store) storeRows(ctx context.Context, sc access.Scope, c *Collection, i
 			im.Skipped += res.Skipped
 		}
 		im.Processed += b.rows
+		if im.TotalRows > 0 {
+			im.Percent = checkingShare + min(im.Processed, im.TotalRows)*
+				(100-checkingShare)/im.TotalRows
+		}
 		if err := s.progress(ctx, sc, *im); err != nil {
 			return fail(err)
 		}
@@ -676,10 +712,12 @@ func (s *Store) insertImport(ctx context.Context, im Import) error {
 func (s *Store) saveImport(ctx context.Context, im Import) error {
 	mapping, _ := json.Marshal(im.Mapping)
 	_, err := s.db.Exec(ctx, `
-		UPDATE imports SET status = ?, mapping = ?, keep_valid = ?, total_rows = ?, processed = ?,
-			created = ?, skipped = ?, rejected = ?, error = ?, updated_at = ?, finished_at = ?
+		UPDATE imports SET status = ?, mapping = ?, keep_valid = ?, phase = ?, total_rows = ?,
+			processed = ?, percent = ?, created = ?, skipped = ?, rejected = ?, error = ?,
+			updated_at = ?, finished_at = ?
 		WHERE campaign_id = ? AND id = ?`,
-		im.Status, string(mapping), im.KeepValid, im.TotalRows, im.Processed, im.Created,
+		im.Status, string(mapping), im.KeepValid, im.Phase, im.TotalRows, im.Processed,
+		im.Percent, im.Created,
 		im.Skipped, im.Rejected, im.Error, database.FormatTime(s.now()),
 		database.NullableTime(im.Finished), im.CampaignID, im.ID)
 	if err != nil {
@@ -709,11 +747,13 @@ func (s *Store) Import(ctx context.Context, sc access.Scope, id string) (Import,
 	var headers, mapping string
 	err := s.db.R.QueryRowContext(ctx, `
 		SELECT id, campaign_id, collection, status, filename, headers, mapping, keep_valid,
-			total_rows, processed, created, skipped, rejected, error, COALESCE(created_by, ''),
+			phase, total_rows, processed, percent, created, skipped, rejected, error,
+			COALESCE(created_by, ''),
 			created_at, updated_at, finished_at
 		FROM imports WHERE campaign_id = ? AND id = ?`, sc.CampaignID(), id).Scan(
 		&im.ID, &im.CampaignID, &im.Collection, &im.Status, &im.Filename, &headers, &mapping,
-		&im.KeepValid, &im.TotalRows, &im.Processed, &im.Created, &im.Skipped, &im.Rejected,
+		&im.KeepValid, &im.Phase, &im.TotalRows, &im.Processed, &im.Percent, &im.Created,
+		&im.Skipped, &im.Rejected,
 		&im.Error, &im.CreatedBy, database.Time(&im.CreatedAt), database.Time(&im.UpdatedAt),
 		database.NullTime(&im.Finished))
 	if database.IsNoRows(err) {

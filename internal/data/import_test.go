@@ -15,6 +15,7 @@ import (
 	"github.com/clawops/clawops/internal/activity"
 	"github.com/clawops/clawops/internal/data"
 	"github.com/clawops/clawops/internal/derrors"
+	"github.com/clawops/clawops/internal/event"
 )
 
 // importCSV runs an import to its end and returns the finished job.
@@ -85,6 +86,9 @@ func TestImportRefusesBrokenFiles(t *testing.T) {
 		{"blank header", ",,\n1,2,3\n", "has no header"},
 		{"header not UTF-8", "Nam\xff\nx\n", "is not UTF-8"},
 		{"a column twice", "name,Name\nx,y\n", "twice"},
+		{"data where the header should be", "John Smith,john@smith.example,Smith Co\n",
+			`has no header: its first line holds data ("john@smith.example")`},
+		{"a number where a name should be", "Tom,42\nAnn,7\n", "has no header"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -244,7 +248,7 @@ func TestImportOfManyRowsTwiceAddsNothingTheSecondTime(t *testing.T) {
 		fmt.Fprintf(&b, "Lead %d,lead%d@example.com,%d\n", i, i, i%101)
 	}
 	im := importCSV(t, f, f.a, data.Leads, b.String(), data.ImportOptions{})
-	if im.Status != data.ImportCompleted || im.Created != rows || im.Percent() != 100 {
+	if im.Status != data.ImportCompleted || im.Created != rows || im.Percent != 100 {
 		t.Fatalf("first import = %+v", im)
 	}
 	im = importCSV(t, f, f.a, data.Leads, b.String(), data.ImportOptions{})
@@ -256,5 +260,63 @@ func TestImportOfManyRowsTwiceAddsNothingTheSecondTime(t *testing.T) {
 	}
 	if n := count(t, f, f.b, data.Leads); n != 0 {
 		t.Errorf("the other campaign got %d leads", n)
+	}
+}
+
+func TestImportProgressOnlyGoesForward(t *testing.T) {
+	f := newFixture(t)
+	broker := event.NewBroker()
+	store := data.NewStore(f.db, f.activity, broker)
+	sub := broker.Subscribe("camp-a")
+	defer sub.Close()
+	got := make(chan []data.Import)
+	go func() {
+		var seen []data.Import
+		for e := range sub.C {
+			if im, ok := e.Data.(data.Import); ok && e.Type == "import.progress" {
+				seen = append(seen, im)
+			}
+		}
+		got <- seen
+	}()
+
+	const rows = 30000
+	var b strings.Builder
+	b.WriteString("name,email\n")
+	for i := range rows {
+		fmt.Fprintf(&b, "Lead %d,lead%d@example.com\n", i, i)
+	}
+	im, err := store.CreateImport(context.Background(), f.a, data.Leads, "many.csv",
+		strings.NewReader(b.String()), data.ImportOptions{Start: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.WaitImports()
+	sub.Close()
+	seen := <-got
+	if im, err = store.Import(context.Background(), f.a, im.ID); err != nil {
+		t.Fatal(err)
+	}
+	if im.Percent != 100 || im.Created != rows {
+		t.Fatalf("finished import = %+v", im)
+	}
+
+	var phases []string
+	last := -1
+	for _, p := range seen {
+		if p.Percent < last {
+			t.Errorf("progress went from %d%% back to %d%% (%s, %d rows)", last, p.Percent,
+				p.Phase, p.Processed)
+		}
+		last = p.Percent
+		if len(phases) == 0 || phases[len(phases)-1] != p.Phase {
+			phases = append(phases, p.Phase)
+		}
+	}
+	if diff := cmp.Diff([]string{data.PhaseChecking, data.PhaseStoring}, phases); diff != "" {
+		t.Errorf("phases (-want +got):\n%s", diff)
+	}
+	if n := len(seen); n < 10 || seen[n-1].Percent != 100 || seen[0].Percent >= 50 {
+		t.Errorf("%d progress events, from %d%% to %d%%", n, seen[0].Percent, seen[n-1].Percent)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/clawops/clawops/internal/database"
 )
@@ -47,7 +48,7 @@ var reserved = map[string]bool{"q": true, "sort": true, "limit": true, "cursor":
 func (c *Collection) ParseQuery(v url.Values) (Query, error) {
 	q := Query{Filters: map[string][]any{}, Search: strings.TrimSpace(v.Get("q")),
 		SourceRunID: v.Get("sourceRunId")}
-	if len(q.Search) > 200 {
+	if utf8.RuneCountInString(q.Search) > 200 {
 		return q, &QueryError{Param: "q", Msg: "must be at most 200 characters"}
 	}
 	for name, vals := range v {

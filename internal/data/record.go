@@ -153,4 +153,5 @@ func (c *Collection) fillDefaults(v Values, fs derrors.Fields, prefix string) {
 		}
 		v[f.Name] = f.zero()
 	}
+	c.checkOneOf(v, fs, prefix)
 }

@@ -529,6 +529,16 @@ func (s *Store) updateRecord(ctx context.Context, sc access.Scope, c *Collection
 	patch Values) (Record, error) {
 	var rec Record
 	err := s.db.Tx(ctx, func(tx *database.Tx) error {
+		if a, ok := c.stepTo(patch[c.Status]); ok {
+			cur, err := c.get(ctx, tx, sc.CampaignID(), id)
+			if err != nil {
+				return err
+			}
+			if cur.Text(c.Status) != a.To {
+				rec, err = s.step(ctx, tx, sc, c, cur, a, patch)
+				return err
+			}
+		}
 		days := &touched{}
 		var err error
 		if rec, err = s.update(ctx, tx, sc, c, id, patch, days); err != nil {
@@ -556,6 +566,10 @@ func (s *Store) update(ctx context.Context, tx *database.Tx, sc access.Scope, c 
 	days.change(rec, patch)
 	for k, v := range patch {
 		rec.Values[k] = v
+	}
+	fs := derrors.Fields{}
+	if c.checkOneOf(rec.Values, fs, ""); len(fs) > 0 {
+		return Record{}, fs.Err()
 	}
 	rec.UpdatedAt = s.now().UTC().Truncate(time.Millisecond)
 	sets := make([]string, 0, len(patch)+2)
@@ -642,31 +656,39 @@ func (s *Store) Step(ctx context.Context, sc access.Scope, c *Collection, id, ac
 		if err != nil {
 			return err
 		}
-		if from := cur.Text(c.Status); !slices.Contains(a.From, from) {
-			return fmt.Errorf("only %s %s can be %s; this one is %s: %w",
-				strings.ReplaceAll(strings.Join(a.From, " or "), "_", " "),
-				plural(2, c.Singular)[2:], a.Past, strings.ReplaceAll(from, "_", " "),
-				derrors.Conflict)
-		}
-		a.apply(patch, s.now())
-		patch[c.Status] = a.To
-		days := &touched{}
-		if rec, err = s.update(ctx, tx, sc, c, id, patch, days); err != nil {
-			return err
-		}
-		if err := s.refresh(ctx, tx, sc, days); err != nil {
-			return err
-		}
-		return s.recordActivity(ctx, tx, sc, c, activity.Entry{
-			Type:     c.ActivityType + "." + a.Past,
-			Severity: stepSeverity(a),
-			Title:    capitalise(c.Singular) + " " + a.Past + ": " + rec.Summary(),
-		})
+		rec, err = s.step(ctx, tx, sc, c, cur, a, patch)
+		return err
 	})
 	if err != nil {
 		return Record{}, fmt.Errorf("data: %s %s %s: %w", action, c.Path, id, err)
 	}
 	return rec, nil
+}
+
+// step moves cur through workflow step a inside tx, with the other fields of patch, and
+// records it in the activity feed.
+func (s *Store) step(ctx context.Context, tx *database.Tx, sc access.Scope, c *Collection,
+	cur Record, a Action, patch Values) (Record, error) {
+	if from := cur.Text(c.Status); !slices.Contains(a.From, from) {
+		return Record{}, fmt.Errorf("only %s %s can be %s; this one is %s: %w",
+			strings.ReplaceAll(strings.Join(a.From, " or "), "_", " "),
+			c.Plural(), a.Past, strings.ReplaceAll(from, "_", " "), derrors.Conflict)
+	}
+	a.apply(patch, s.now())
+	patch[c.Status] = a.To
+	days := &touched{}
+	rec, err := s.update(ctx, tx, sc, c, cur.ID, patch, days)
+	if err != nil {
+		return Record{}, err
+	}
+	if err := s.refresh(ctx, tx, sc, days); err != nil {
+		return Record{}, err
+	}
+	return rec, s.recordActivity(ctx, tx, sc, c, activity.Entry{
+		Type:     c.ActivityType + "." + a.Past,
+		Severity: stepSeverity(a),
+		Title:    capitalise(c.Singular) + " " + a.Past + ": " + rec.Summary(),
+	})
 }
 
 func (a Action) apply(patch Values, now time.Time) {
@@ -757,6 +779,10 @@ func (c *Collection) checkBulk(ch *BulkChange) error {
 		fs.Add("ids", "must name at most 1000 records")
 	}
 	ch.IDs = slices.Compact(slices.Sorted(slices.Values(ch.IDs)))
+	if a, ok := c.stepTo(ch.Status); ok && ch.Action == "status" {
+		// A status that a workflow step leaves rows at is reached only through that step.
+		ch.Action, ch.Status = a.Name, ""
+	}
 	_, isStep := c.Action(ch.Action)
 	switch {
 	case ch.Action == "delete" || isStep:

@@ -172,6 +172,9 @@ func TestValidationNamesTheField(t *testing.T) {
 			"must be a single line without control characters"},
 		{"raw data not an object", data.Leads, map[string]any{"rawData": []int{1}}, "rawData",
 			"must be a JSON object"},
+		{"a lead with nothing to reach it by", data.Leads,
+			map[string]any{"company": "Acme", "notes": "x"}, "name",
+			"is required when email and phone are empty"},
 		{"required missing", data.HOAContacts, map[string]any{"city": "Tampa"}, "hoaName",
 			"is required"},
 		{"required blank", data.HOAContacts, map[string]any{"hoaName": "  "}, "hoaName",
@@ -545,6 +548,13 @@ func TestFiltersAndSearch(t *testing.T) {
 			t.Errorf("%s: %v, want a query error", bad, err)
 		}
 	}
+	// A search may have 200 characters, however many bytes they take.
+	if _, err := data.Leads.ParseQuery(url.Values{"q": {strings.Repeat("é", 200)}}); err != nil {
+		t.Errorf("a search of 200 accented letters: %v", err)
+	}
+	if _, err := data.Leads.ParseQuery(url.Values{"q": {strings.Repeat("é", 201)}}); err == nil {
+		t.Error("a search of 201 letters was accepted")
+	}
 }
 
 func TestReviewWorkflow(t *testing.T) {
@@ -637,6 +647,123 @@ func TestReviewWorkflow(t *testing.T) {
 		{IDs: ids, Action: "status", Status: "hot"}} {
 		if _, err := f.store.ChangeRecords(ctx, f.a, data.EngagementQueue, bad); err == nil {
 			t.Errorf("bulk %+v was accepted", bad)
+		}
+	}
+}
+
+func TestStatusChangesFollowTheReviewWorkflow(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	post, err := f.store.CreateRecord(ctx, f.a, data.ContentQueue, input(t, map[string]any{
+		"platform": "facebook", "content": "Spring newsletter", "topic": "spring"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.store.UpdateRecord(ctx, f.a, data.ContentQueue, post.ID,
+		input(t, map[string]any{"status": "posted"}))
+	if !errors.Is(err, derrors.Conflict) ||
+		!strings.Contains(err.Error(), "only approved posts can be posted; this one is pending") {
+		t.Errorf("posting a pending post by its status: %v", err)
+	}
+	approved, err := f.store.UpdateRecordText(ctx, f.a, data.ContentQueue, post.ID,
+		map[string]string{"status": "approved", "topic": "spring sale"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if approved.Get("approvedAt") == nil || approved.Text("topic") != "spring sale" {
+		t.Errorf("approved by its status: approvedAt %v, topic %q", approved.Get("approvedAt"),
+			approved.Text("topic"))
+	}
+	entries, _, _ := f.activity.Entries(ctx, f.a, activity.Filter{Limit: 1})
+	if len(entries) != 1 || entries[0].Type != "content.approved" {
+		t.Errorf("feed after approving by status = %+v", entries)
+	}
+	// Saving the form again with the status it already has is an ordinary edit.
+	if _, err := f.store.UpdateRecordText(ctx, f.a, data.ContentQueue, post.ID,
+		map[string]string{"status": "approved", "topic": "spring"}); err != nil {
+		t.Errorf("saving an approved post: %v", err)
+	}
+
+	pending, err := f.store.CreateRecord(ctx, f.a, data.ContentQueue, input(t, map[string]any{
+		"platform": "facebook", "content": "Second post"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := f.store.ChangeRecords(ctx, f.a, data.ContentQueue, data.BulkChange{
+		IDs: []string{post.ID, pending.ID}, Action: "status", Status: "posted"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := data.BulkOutcome{Changed: 1,
+		Skipped: []data.SkippedItem{{ID: pending.ID, Reason: "is pending"}}}
+	if diff := cmp.Diff(want, out); diff != "" {
+		t.Errorf("bulk status posted (-want +got):\n%s", diff)
+	}
+	got, _ := f.store.Record(ctx, f.a, data.ContentQueue, post.ID)
+	if got.Text("status") != "posted" || got.Get("postedAt") == nil {
+		t.Errorf("after a bulk status change to posted: %s, postedAt %v", got.Text("status"),
+			got.Get("postedAt"))
+	}
+	entries, _, _ = f.activity.Entries(ctx, f.a, activity.Filter{Limit: 1})
+	if len(entries) != 1 || entries[0].Title != "1 post posted" {
+		t.Errorf("feed after the bulk change = %+v", entries)
+	}
+	// Statuses no step leads to may still be set directly.
+	if _, err := f.store.UpdateRecord(ctx, f.a, data.ContentQueue, pending.ID,
+		input(t, map[string]any{"status": "skipped"})); err != nil {
+		t.Errorf("skipping a post: %v", err)
+	}
+}
+
+func TestALeadKeepsAWayToReachIt(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	lead, err := f.store.CreateRecord(ctx, f.a, data.Leads, input(t, map[string]any{
+		"phone": "+1 555 0100"}))
+	if err != nil {
+		t.Fatalf("a lead with only a phone: %v", err)
+	}
+	_, err = f.store.UpdateRecord(ctx, f.a, data.Leads, lead.ID,
+		input(t, map[string]any{"phone": ""}))
+	if fs, ok := derrors.AsFields(err); !ok || fs["name"] == "" {
+		t.Errorf("blanking the only contact detail: %v", err)
+	}
+	got, _ := f.store.Record(ctx, f.a, data.Leads, lead.ID)
+	if got.Text("phone") != "+1 555 0100" {
+		t.Errorf("phone is %q after a refused change", got.Text("phone"))
+	}
+}
+
+func TestDuplicateErrorNamesTheKey(t *testing.T) {
+	tests := []struct {
+		col   *data.Collection
+		vals  map[string]string
+		field string
+		msg   string
+	}{
+		{data.Leads, map[string]string{"name": "Ann", "email": "a@x.com", "phone": "1"},
+			"email", "another lead in this campaign has the same email"},
+		{data.Leads, map[string]string{"name": "Ann", "phone": "1"},
+			"phone", "another lead in this campaign has the same phone"},
+		{data.HOAContacts, map[string]string{"hoaName": "Palm", "city": "Tampa"},
+			"hoaName", "another HOA contact in this campaign has the same HOA, city and ZIP"},
+		{data.EmailProspects, map[string]string{"companyName": "Co", "email": "a@x.com"},
+			"email", "another email prospect in this campaign has the same email"},
+	}
+	for _, tt := range tests {
+		got := tt.col.DuplicateError(tt.vals)
+		if len(got) != 1 || got[tt.field] != tt.msg {
+			t.Errorf("%s %v: %v, want %s: %q", tt.col.Path, tt.vals, got, tt.field, tt.msg)
+		}
+	}
+	for _, col := range data.All {
+		if (col.Key == nil) != (len(col.KeyFields) == 0) {
+			t.Errorf("%s: a natural key must name the fields it is made of", col.Path)
+		}
+		for _, name := range col.KeyFields {
+			if _, ok := col.Field(name); !ok {
+				t.Errorf("%s: key field %q is not a field", col.Path, name)
+			}
 		}
 	}
 }

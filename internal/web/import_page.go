@@ -114,7 +114,7 @@ func importJob(c echo.Context, cur campaign.Campaign, col *data.Collection,
 	im data.Import) pages.ImportJob {
 	self := pageBase(cur, col) + "/import/" + url.PathEscape(im.ID)
 	j := pages.ImportJob{ID: im.ID, Status: im.Status, Filename: im.Filename, Error: im.Error,
-		Percent: im.Percent(), Total: im.TotalRows, Processed: im.Processed,
+		Percent: im.Percent, Phase: im.Phase, Total: im.TotalRows, Processed: im.Processed,
 		Created: im.Created, Skipped: im.Skipped, Rejected: im.Rejected, Done: im.Done(),
 		Failed: im.Status == data.ImportFailed, StatusURL: templ.SafeURL(self),
 		RejectsURL: templ.SafeURL(self + "/rejected.csv"), MapAction: templ.SafeURL(self),

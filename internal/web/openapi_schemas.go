@@ -224,3 +224,9 @@ func legacySchemas() schema {
 		}),
 	}
 }
+
+// described adds a description to s.
+func described(s schema, desc string) schema {
+	s["description"] = desc
+	return s
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -443,8 +444,7 @@ func (s *Server) recordCreatePage(col *data.Collection) echo.HandlerFunc {
 		}
 		if errors.Is(err, derrors.Conflict) {
 			form := recordForm(c, col, nil, pageBase(cur, col), true)
-			refillForm(&form, vals, derrors.Fields{col.Fields[0].Name: "a " + col.Singular +
-				" with the same key is already in this campaign"})
+			refillForm(&form, vals, col.DuplicateError(vals))
 			return s.renderNewRecord(c, http.StatusConflict, cur, col, form)
 		}
 		if err != nil {
@@ -528,12 +528,18 @@ func (s *Server) recordSavePage(col *data.Collection) echo.HandlerFunc {
 		rec, err := s.Data.UpdateRecordText(ctx, sc, col, id, vals)
 		inline := readHTMX(c).Target == "row-"+id
 		if err == nil && inline {
-			return s.renderRow(c, sc, cur, col, rec, "Saved.")
+			return s.renderRow(c, sc, cur, col, rec, "success", "Saved.")
 		}
 		fields, invalid := derrors.AsFields(err)
-		if errors.Is(err, derrors.Conflict) {
-			fields, invalid = derrors.Fields{col.Fields[0].Name: "another " + col.Singular +
-				" of this campaign already has this key"}, true
+		if inline && (invalid || errors.Is(err, derrors.Conflict)) {
+			// The row goes back to what is stored, and the toast says why.
+			return s.refusedRow(c, sc, cur, col, id, err)
+		}
+		switch {
+		case errors.Is(err, data.ErrDuplicate):
+			fields, invalid = col.DuplicateError(vals), true
+		case errors.Is(err, derrors.Conflict):
+			fields, invalid = derrors.Fields{col.Status: publicConflict(err)}, true
 		}
 		if invalid {
 			cur2, gerr := s.Data.Record(ctx, sc, col, id)
@@ -555,9 +561,32 @@ func (s *Server) recordSavePage(col *data.Collection) echo.HandlerFunc {
 	}
 }
 
+// refusedRow answers a refused inline change with the row as it is stored and an error toast
+// saying why.
+func (s *Server) refusedRow(c echo.Context, sc access.Scope, cur campaign.Campaign,
+	col *data.Collection, id string, refusal error) error {
+	rec, err := s.Data.Record(c.Request().Context(), sc, col, id)
+	if err != nil {
+		return err
+	}
+	msg := publicConflict(refusal)
+	if fields, ok := derrors.AsFields(refusal); ok {
+		var parts []string
+		for _, name := range slices.Sorted(maps.Keys(fields)) {
+			label := name
+			if f, ok := col.Field(name); ok {
+				label = f.Label
+			}
+			parts = append(parts, label+" "+fields[name]+".")
+		}
+		msg = strings.Join(parts, " ")
+	}
+	return s.renderRow(c, sc, cur, col, rec, "error", msg)
+}
+
 // renderRow answers an inline change with the row and a toast.
 func (s *Server) renderRow(c echo.Context, sc access.Scope, cur campaign.Campaign,
-	col *data.Collection, rec data.Record, msg string) error {
+	col *data.Collection, rec data.Record, kind, msg string) error {
 	base := pageBase(cur, col)
 	t := pages.RecordsTable{CanEdit: true, StatusField: col.Status, CSRFToken: csrfToken(c),
 		Preview: col.Preview != "", Return: localReturn(c, cur, col)}
@@ -569,7 +598,7 @@ func (s *Server) renderRow(c echo.Context, sc access.Scope, cur campaign.Campaig
 		recordRow(col, cur, base, rec))); err != nil {
 		return err
 	}
-	return layout.OOBToast(layout.Toast{Kind: "success", Message: msg}).Render(
+	return layout.OOBToast(layout.Toast{Kind: kind, Message: msg}).Render(
 		c.Request().Context(), c.Response())
 }
 
@@ -622,7 +651,7 @@ func (s *Server) recordStepPage(col *data.Collection, action string) echo.Handle
 		}
 		msg := capitalise(col.Singular) + " " + a.Past + "."
 		if readHTMX(c).Target == "row-"+id {
-			return s.renderRow(c, sc, cur, col, rec, msg)
+			return s.renderRow(c, sc, cur, col, rec, "success", msg)
 		}
 		s.flash(c, "success", msg)
 		if back := localReturn(c, cur, col); back != "" {

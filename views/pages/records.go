@@ -227,10 +227,12 @@ type ImportPage struct {
 // ImportJob is an import's state as the page shows it.
 type ImportJob struct {
 	ID, Status, Filename, Error string
-	Percent                     int
-	Total, Processed            int
-	Created, Skipped, Rejected  int
-	Done, Failed                bool
+	// Phase is the pass a running job is in: "checking" or "storing".
+	Phase                      string
+	Percent                    int
+	Total, Processed           int
+	Created, Skipped, Rejected int
+	Done, Failed               bool
 	// StatusURL answers the progress region alone, for polling.
 	StatusURL  templ.SafeURL
 	RejectsURL templ.SafeURL
@@ -253,6 +255,9 @@ func importStatusText(j ImportJob) string {
 	case "queued":
 		return "Waiting to start…"
 	case "running":
+		if j.Phase == "checking" {
+			return fmt.Sprintf("Checking rows: %d read", j.Processed)
+		}
 		return fmt.Sprintf("Importing: %d of %d rows", j.Processed, j.Total)
 	case "completed":
 		return "Done"
