@@ -97,6 +97,81 @@ func TestDataPagesInTheBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("filter by a text field, then go back", func(t *testing.T) {
+		for _, company := range []string{"Acme, Inc.", "Acme Roofing"} {
+			res := s.Do("POST", "/api/leads", admin, map[string]any{
+				"name": "Text Filter " + company, "company": company, "status": "qualified"})
+			if res.Status != http.StatusCreated {
+				t.Fatalf("create: %d %s", res.Status, res.Body)
+			}
+		}
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/c/hoa-fl-lead-gen/leads"),
+			chromedp.WaitVisible(byTestID("records-table")),
+			chromedp.Click(`[data-testid="more-filters"] summary`),
+			typeInto(byTestID("filter-company"), "Acme, Inc."),
+			chromedp.Poll[chromedp.Void](`new URLSearchParams(location.search).get('company') === 'Acme, Inc.'`),
+			// SetValue fires the change event a person's choice would.
+			chromedp.SetValue(byTestID("filter-status"), "qualified"),
+			chromedp.Poll[chromedp.Void](`location.search.includes('status=qualified')`),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('[data-testid="record-link"]')].map(a => a.textContent.trim())`))
+		if diff := cmp.Diff([]string{"Text Filter Acme, Inc."}, names); diff != "" {
+			t.Errorf("leads of company %q that are qualified (-want +got):\n%s", "Acme, Inc.", diff)
+		}
+
+		// Back to before the status was chosen: the fields show what the address holds.
+		err = chromedp.Do(ctx,
+			chromedp.Evaluate[chromedp.Void](`history.back()`),
+			chromedp.Poll[chromedp.Void](`!location.search.includes('status=qualified')`),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fields, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[
+			document.querySelector('[data-testid="filter-company"]').value,
+			document.querySelector('[data-testid="filter-status"]').value]`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{"Acme, Inc.", ""}, fields); diff != "" {
+			t.Errorf("company and status after going back (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("edit notes in the table", func(t *testing.T) {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/c/hoa-fl-lead-gen/leads?q=text+filter"),
+			chromedp.WaitVisible(byTestID("row-notes")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+			`document.querySelector('[data-testid="record-row"]').dataset.id`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sel := `#row-` + id + ` [data-testid="row-notes"]`
+		err = chromedp.Do(ctx,
+			typeInto(chromedp.CSS(sel), "Call back on Tuesday"),
+			// Leaving the box saves it.
+			chromedp.Focus(byTestID("records-search")),
+			chromedp.WaitVisible(byTestID("toast-success")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := s.Do("GET", "/api/leads/"+id, admin, nil)
+		if res.Status != http.StatusOK || res.JSON(t)["notes"] != "Call back on Tuesday" {
+			t.Errorf("after editing the notes inline: %d %s", res.Status, res.Body)
+		}
+	})
+
 	t.Run("a refused refresh says why, once", func(t *testing.T) {
 		// The same failing request twice, as a poll that keeps failing would send it.
 		refresh := `htmx.ajax('GET', location.pathname + '?sort=nope', {target: '#records-table', swap: 'outerHTML'})`
@@ -151,6 +226,45 @@ func TestDataPagesInTheBrowser(t *testing.T) {
 		res := s.Do("GET", "/api/leads/"+id, admin, nil)
 		if res.Status != http.StatusOK || res.JSON(t)["status"] != "contacted" {
 			t.Errorf("after the inline change: %d %s", res.Status, res.Body)
+		}
+	})
+
+	t.Run("a status only a step may set is refused inline", func(t *testing.T) {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(s.URL+"/c/hoa-fl-lead-gen/content?status=pending"),
+			chromedp.WaitVisible(byTestID("row-status")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+			`document.querySelector('[data-testid="record-row"]').dataset.id`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sel := `#row-` + id + ` [data-testid="row-status"]`
+		err = chromedp.Do(ctx,
+			chromedp.SetValue(chromedp.CSS(sel), "posted"),
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('`+sel+`')`+
+				`.dispatchEvent(new Event('change', {bubbles: true}))`),
+			chromedp.WaitVisible(byTestID("toast-error")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[
+			document.querySelector('[data-testid="toast-error"]').textContent,
+			document.querySelector('`+sel+`').value]`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(got[0], "Only approved posts can be posted; this one is pending.") ||
+			got[1] != "pending" {
+			t.Errorf("toast %q, row status %q; want the refusal and the row still pending",
+				got[0], got[1])
+		}
+		if st := s.Do("GET", "/api/content-queue/"+id, admin, nil).JSON(t)["status"]; st != "pending" {
+			t.Errorf("the post is %v", st)
 		}
 	})
 

@@ -100,7 +100,13 @@ func dataSchemas() schema {
 		single := obj(input, required...)
 		out[name] = obj(record)
 		out[name+"List"] = listSchema(name)
-		out[name+"Patch"] = obj(input)
+		patch := obj(input)
+		if len(col.Actions) > 0 {
+			patch["description"] = "Fields to change. A status that a workflow step leads to " +
+				"(approved, rejected, posted) runs that step, with its time stamp and feed " +
+				"entry; it is a 409 when the step does not apply to the current status."
+		}
+		out[name+"Patch"] = patch
 		out[name+"StepInput"] = obj(input)
 		out[name+"Input"] = schema{
 			"description": "One " + col.Singular + ", answered with the record; or a list of " +

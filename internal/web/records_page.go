@@ -150,8 +150,8 @@ func (s *Server) recordsTable(c echo.Context, sc access.Scope, cur campaign.Camp
 	}
 	base := pageBase(cur, col)
 	t := pages.RecordsTable{Total: total.N, TotalMore: total.More, CanEdit: sc.Role().AtLeast(access.RoleOperator),
-		StatusField: col.Status, BulkURL: base + "/bulk", CSRFToken: csrfToken(c),
-		Singular: col.Singular, Plural: col.Plural(),
+		StatusField: col.Status, NotesField: notesField(col), BulkURL: base + "/bulk",
+		CSRFToken: csrfToken(c), Singular: col.Singular, Plural: col.Plural(),
 		Preview: col.Preview != "", Return: base + encodeQuery(params), Sort: params.Get("sort")}
 	if t.StatusOptions, err = s.statusOptions(c, sc, col); err != nil {
 		return pages.RecordsTable{}, err
@@ -242,6 +242,9 @@ func recordRow(col *data.Collection, cur campaign.Campaign, base string,
 		row.Preview = r.Text(col.Preview)
 		row.PreviewMeta = previewMeta(col, r, loc)
 	}
+	if name := notesField(col); name != "" {
+		row.Notes = r.Text(name)
+	}
 	for _, a := range col.Actions {
 		if slices.Contains(a.From, row.Status) {
 			row.Steps = append(row.Steps, pages.RecordStep{Name: a.Name, Label: stepLabel(a),
@@ -249,6 +252,15 @@ func recordRow(col *data.Collection, cur campaign.Campaign, base string,
 		}
 	}
 	return row
+}
+
+// notesField names the collection's free-text notes, which the table edits in place; "" when
+// it has none.
+func notesField(col *data.Collection) string {
+	if f, ok := col.Field("notes"); ok && f.Kind == data.LongText {
+		return f.Name
+	}
+	return ""
 }
 
 func stepLabel(a data.Action) string {
@@ -295,8 +307,9 @@ func bulkActions(col *data.Collection, statuses []string) []pages.Option {
 	return append(out, pages.Option{Value: "delete", Label: "Delete"})
 }
 
-// recordFilters are the drop-downs of the filter form: the status, and every filterable field
-// with a fixed set of values.
+// recordFilters are the fields of the filter form: drop-downs for the status and every
+// filterable field with a fixed set of values, and text boxes for the other filterable fields,
+// one per value the URL gives (at least one).
 func (s *Server) recordFilters(c echo.Context, sc access.Scope, col *data.Collection,
 	params url.Values) ([]pages.RecordFilter, error) {
 	var out []pages.RecordFilter
@@ -316,6 +329,12 @@ func (s *Server) recordFilters(c echo.Context, sc access.Scope, col *data.Collec
 		case f.Kind == data.Bool:
 			values = []string{"true", "false"}
 		default:
+			rf := pages.RecordFilter{Name: f.Name, Label: f.Label, Text: true,
+				Values: params[f.Name]}
+			if len(rf.Values) == 0 {
+				rf.Values = []string{""}
+			}
+			out = append(out, rf)
 			continue
 		}
 		rf := pages.RecordFilter{Name: f.Name, Label: f.Label}
@@ -486,9 +505,11 @@ func (s *Server) renderRecord(c echo.Context, status int, cur campaign.Campaign,
 		Singular: col.Singular, Heading: rec.Summary(), ListURL: templ.SafeURL(base), Form: form,
 		DeleteURL: templ.SafeURL(item + "/delete"), CanEdit: form.CanEdit,
 		CSRFToken: csrfToken(c)}
+	row := recordRow(col, cur, base, rec)
 	if form.CanEdit {
-		vm.Steps = recordRow(col, cur, base, rec).Steps
+		vm.Steps = row.Steps
 	}
+	vm.Preview, vm.PreviewMeta = row.Preview, row.PreviewMeta
 	loc := cur.Location()
 	vm.Meta = []pages.Fact{{Label: "Id", Value: rec.ID},
 		{Label: "Added", Value: rec.CreatedAt.In(loc).Format("2 Jan 2006 15:04 MST")},
@@ -588,8 +609,8 @@ func (s *Server) refusedRow(c echo.Context, sc access.Scope, cur campaign.Campai
 func (s *Server) renderRow(c echo.Context, sc access.Scope, cur campaign.Campaign,
 	col *data.Collection, rec data.Record, kind, msg string) error {
 	base := pageBase(cur, col)
-	t := pages.RecordsTable{CanEdit: true, StatusField: col.Status, CSRFToken: csrfToken(c),
-		Preview: col.Preview != "", Return: localReturn(c, cur, col)}
+	t := pages.RecordsTable{CanEdit: true, StatusField: col.Status, NotesField: notesField(col),
+		CSRFToken: csrfToken(c), Preview: col.Preview != "", Return: localReturn(c, cur, col)}
 	var err error
 	if t.StatusOptions, err = s.statusOptions(c, sc, col); err != nil {
 		return err

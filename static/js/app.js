@@ -222,6 +222,50 @@
     });
   });
 
+  // A filter form ([data-filter-form]) refreshes its table through htmx on one event,
+  // "filters-changed", which it gets at once when a drop-down changes and 300 ms after
+  // typing stops in any of its text boxes.
+  // A form asks again only when what it would ask differs from its last question.
+  var filterTimer = null;
+  function formQuery(form) {
+    return new URLSearchParams(new FormData(form)).toString();
+  }
+  function filtersChanged(e, wait) {
+    var form = e.target.closest && e.target.closest('[data-filter-form]');
+    if (!form || !e.target.name) return;
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(function () {
+      var q = formQuery(form);
+      if (q === form.dataset.lastQuery) return;
+      form.dataset.lastQuery = q;
+      form.dispatchEvent(new CustomEvent('filters-changed'));
+    }, wait);
+  }
+  document.addEventListener('input', function (e) {
+    if (e.target.tagName !== 'SELECT') filtersChanged(e, 300);
+  });
+  document.addEventListener('change', function (e) {
+    if (e.target.tagName === 'SELECT') filtersChanged(e, 0);
+  });
+
+  // Going back or forward restores the page from htmx's history, whose copy holds the
+  // fields as first rendered; set them from the address, which holds the filters.
+  function syncFilters() {
+    var params = new URLSearchParams(location.search);
+    document.querySelectorAll('[data-filter-form]').forEach(function (form) {
+      var seen = {};
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!el.name || el.type === 'submit' || el.type === 'button') return;
+        var values = params.getAll(el.name);
+        var i = seen[el.name] || 0;
+        seen[el.name] = i + 1;
+        el.value = i < values.length ? values[i] : '';
+      });
+      form.dataset.lastQuery = formQuery(form);
+    });
+  }
+  document.body.addEventListener('htmx:historyRestore', syncFilters);
+
   // Choosing a colour in the picker chooses the custom colour over the presets.
   document.addEventListener('input', function (e) {
     if (!e.target.matches('input[name="color_custom"]')) return;
@@ -237,6 +281,9 @@
   // init brings newly rendered markup in line with the current state.
   function init() {
     document.querySelectorAll('[data-toast]').forEach(armToast);
+    document.querySelectorAll('[data-filter-form]').forEach(function (form) {
+      if (!form.dataset.lastQuery) form.dataset.lastQuery = formQuery(form);
+    });
     document.querySelectorAll(SWITCHER).forEach(function (d) {
       var box = d.querySelector(SEARCH);
       if (box) box.setAttribute('aria-expanded', String(d.open));

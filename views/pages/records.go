@@ -33,10 +33,29 @@ type RecordsPage struct {
 	CSRFToken string
 }
 
-// RecordFilter is one filter drop-down.
+// RecordFilter is one filter of the table: a drop-down of Options, or with Text, a text box
+// for each of Values.
 type RecordFilter struct {
 	Name, Label string
 	Options     []Option
+	Text        bool
+	Values      []string
+}
+
+// textFilters are the filters typed as text, which the form tucks under "More filters".
+func textFilters(fs []RecordFilter) (out []RecordFilter, active int) {
+	for _, f := range fs {
+		if !f.Text {
+			continue
+		}
+		out = append(out, f)
+		for _, v := range f.Values {
+			if v != "" {
+				active++
+			}
+		}
+	}
+	return out, active
 }
 
 // Option is one choice of a drop-down.
@@ -61,6 +80,8 @@ type RecordsTable struct {
 	// StatusOptions are the values of the status column, when they are fixed.
 	StatusOptions []string
 	StatusField   string
+	// NotesField is the free-text field edited in place in each row, when there is one.
+	NotesField string
 	// BulkActions are the choices of the bulk action menu.
 	BulkActions []Option
 	BulkURL     string
@@ -96,6 +117,7 @@ type RecordRow struct {
 	// Preview is the draft text and where and when it goes out.
 	Preview     string
 	PreviewMeta string
+	Notes       string
 }
 
 // RecordStep is a workflow button: approve, reject, posted.
@@ -115,6 +137,8 @@ type RecordPage struct {
 	ListURL templ.SafeURL
 	Form    RecordForm
 	Steps   []RecordStep
+	// Preview is the draft as it will read, and where and when it goes out.
+	Preview, PreviewMeta string
 	// DeleteURL removes the record after the confirmation box is ticked.
 	DeleteURL templ.SafeURL
 	Meta      []Fact
