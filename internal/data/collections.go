@@ -160,10 +160,21 @@ func (c *Collection) checkOneOf(v Values, fs derrors.Fields, prefix string) {
 		" are empty")
 }
 
-// stepTo is the workflow step that leaves a row at status, when status is one that only a
+// touchesOneOf reports whether patch changes one of the OneOf fields. Only such a change is
+// checked, so that rows stored before the rule (imported ones) can still change status.
+func (c *Collection) touchesOneOf(patch Values) bool {
+	for _, name := range c.OneOf {
+		if _, ok := patch[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// StepTo is the workflow step that leaves a row at status, when status is one that only a
 // step may set (approved, rejected, posted). Changing a row's status to it any other way
 // runs that step, with its checks, time stamp and feed entry.
-func (c *Collection) stepTo(status any) (Action, bool) {
+func (c *Collection) StepTo(status any) (Action, bool) {
 	s, _ := status.(string)
 	for _, a := range c.Actions {
 		if s != "" && a.To == s {

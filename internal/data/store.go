@@ -529,7 +529,7 @@ func (s *Store) updateRecord(ctx context.Context, sc access.Scope, c *Collection
 	patch Values) (Record, error) {
 	var rec Record
 	err := s.db.Tx(ctx, func(tx *database.Tx) error {
-		if a, ok := c.stepTo(patch[c.Status]); ok {
+		if a, ok := c.StepTo(patch[c.Status]); ok {
 			cur, err := c.get(ctx, tx, sc.CampaignID(), id)
 			if err != nil {
 				return err
@@ -567,9 +567,11 @@ func (s *Store) update(ctx context.Context, tx *database.Tx, sc access.Scope, c 
 	for k, v := range patch {
 		rec.Values[k] = v
 	}
-	fs := derrors.Fields{}
-	if c.checkOneOf(rec.Values, fs, ""); len(fs) > 0 {
-		return Record{}, fs.Err()
+	if c.touchesOneOf(patch) {
+		fs := derrors.Fields{}
+		if c.checkOneOf(rec.Values, fs, ""); len(fs) > 0 {
+			return Record{}, fs.Err()
+		}
 	}
 	rec.UpdatedAt = s.now().UTC().Truncate(time.Millisecond)
 	sets := make([]string, 0, len(patch)+2)
@@ -779,7 +781,7 @@ func (c *Collection) checkBulk(ch *BulkChange) error {
 		fs.Add("ids", "must name at most 1000 records")
 	}
 	ch.IDs = slices.Compact(slices.Sorted(slices.Values(ch.IDs)))
-	if a, ok := c.stepTo(ch.Status); ok && ch.Action == "status" {
+	if a, ok := c.StepTo(ch.Status); ok && ch.Action == "status" {
 		// A status that a workflow step leaves rows at is reached only through that step.
 		ch.Action, ch.Status = a.Name, ""
 	}

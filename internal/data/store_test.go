@@ -732,6 +732,12 @@ func TestALeadKeepsAWayToReachIt(t *testing.T) {
 	if got.Text("phone") != "+1 555 0100" {
 		t.Errorf("phone is %q after a refused change", got.Text("phone"))
 	}
+	// A lead stored without any, as an imported one may be, still moves through its statuses.
+	testdb.Exec(t, f.db, `UPDATE leads SET phone = '', natural_key = NULL WHERE id = ?`, lead.ID)
+	if _, err := f.store.UpdateRecord(ctx, f.a, data.Leads, lead.ID,
+		input(t, map[string]any{"status": "contacted"})); err != nil {
+		t.Errorf("a status change of a lead without contact details: %v", err)
+	}
 }
 
 func TestDuplicateErrorNamesTheKey(t *testing.T) {

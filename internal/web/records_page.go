@@ -734,6 +734,9 @@ func bulkDone(col *data.Collection, ch data.BulkChange, n int) string {
 	case "delete":
 		return col.Count(n) + " deleted."
 	case "status":
+		if a, ok := col.StepTo(ch.Status); ok {
+			return col.Count(n) + " " + a.Past + "."
+		}
 		return fmt.Sprintf("%s set to %s.", col.Count(n), ch.Status)
 	}
 	if a, ok := col.Action(ch.Action); ok && a.Past != "" {

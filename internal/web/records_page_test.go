@@ -261,3 +261,56 @@ func TestDataTableRefreshesKeepOrderAndReportErrors(t *testing.T) {
 		t.Errorf("a refused search without htmx: %d", res.StatusCode)
 	}
 }
+
+func TestDataFormsPlaceRefusalsBesideTheirField(t *testing.T) {
+	s := testutil.NewServer(t, true)
+	admin := s.AdminToken()
+	b := signInAs(t, s, testutil.AdminEmail, testutil.AdminPassword)
+	base := "/c/saas-cold-outreach/leads"
+	api := "/api/campaigns/saas-cold-outreach/"
+
+	if res := s.Do("POST", api+"leads", admin, map[string]any{"name": "First",
+		"email": "taken@example.com"}); res.Status != http.StatusCreated {
+		t.Fatalf("create: %d %s", res.Status, res.Body)
+	}
+	res, page := b.do("POST", base, url.Values{"name": {"Second"},
+		"email": {"Taken@example.com"}}, false)
+	if res.StatusCode != http.StatusConflict || !strings.Contains(page,
+		`another lead in this campaign has the same email`) ||
+		!strings.Contains(page, `data-testid="error-email"`) {
+		t.Errorf("a duplicate email: %d, shown beside the email %v", res.StatusCode,
+			strings.Contains(page, `data-testid="error-email"`))
+	}
+	res, page = b.do("POST", base, url.Values{"name": {""}, "email": {""}, "phone": {""},
+		"company": {"Nobody Inc"}}, false)
+	if res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(page, "is required when email and phone are empty") {
+		t.Errorf("a lead with no way to reach it: %d", res.StatusCode)
+	}
+
+	// Content reaches posted only through approval, however the status is set.
+	post := s.Do("POST", api+"content-queue", admin, map[string]any{"platform": "linkedin",
+		"content": "Workflow check"}).JSON(t)
+	id, _ := post["id"].(string)
+	res2 := s.Do("PUT", api+"content-queue/"+id, admin, map[string]any{"status": "posted"})
+	if res2.Status != http.StatusConflict || !strings.Contains(string(res2.Body),
+		"Only approved posts can be posted; this one is pending.") {
+		t.Errorf("PUT status posted on a pending post: %d %s", res2.Status, res2.Body)
+	}
+	if res2 = s.Do("PUT", api+"content-queue/"+id, admin, map[string]any{"status": "approved"}); res2.Status != http.StatusOK || res2.JSON(t)["approvedAt"] == nil {
+		t.Errorf("PUT status approved: %d %s", res2.Status, res2.Body)
+	}
+	content := "/c/saas-cold-outreach/content"
+	res, _ = b.do("POST", content+"/bulk", url.Values{"ids": {id}, "action": {"status:posted"},
+		"return": {content}}, false)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("bulk: %d", res.StatusCode)
+	}
+	if _, page := b.do("GET", content, nil, false); !strings.Contains(page, "1 post posted.") {
+		t.Error("the page after a bulk change to posted does not say the post was posted")
+	}
+	if got := s.Do("GET", api+"content-queue/"+id, admin, nil).JSON(t); got["status"] != "posted" ||
+		got["postedAt"] == nil {
+		t.Errorf("after the bulk change: %v", got)
+	}
+}
