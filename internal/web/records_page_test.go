@@ -292,6 +292,10 @@ func TestDataFormsPlaceRefusalsBesideTheirField(t *testing.T) {
 	post := s.Do("POST", api+"content-queue", admin, map[string]any{"platform": "linkedin",
 		"content": "Workflow check"}).JSON(t)
 	id, _ := post["id"].(string)
+	if _, page := b.do("GET", "/c/saas-cold-outreach/content/"+id, nil, false); !strings.Contains(page, `data-testid="step-approve"`) ||
+		!strings.Contains(page, `data-testid="record-preview"`) || !strings.Contains(page, "Workflow check") {
+		t.Error("a pending post's page lacks its approve button or its draft as it will read")
+	}
 	res2 := s.Do("PUT", api+"content-queue/"+id, admin, map[string]any{"status": "posted"})
 	if res2.Status != http.StatusConflict || !strings.Contains(string(res2.Body),
 		"Only approved posts can be posted; this one is pending.") {
