@@ -444,7 +444,7 @@ func importProblem(err error) string {
 // importFile validates every row, then stores the valid ones in batches, counting progress.
 // Unless the job keeps valid rows, one rejected row means nothing is stored.
 func (s *Store) importFile(ctx context.Context, sc access.Scope, c *Collection, im *Import) error {
-	im.Status = ImportRunning
+	im.Status, im.Phase = ImportRunning, PhaseChecking
 	if err := s.saveImport(ctx, *im); err != nil {
 		return err
 	}

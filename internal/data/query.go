@@ -153,6 +153,15 @@ func (c *Collection) selectList() string {
 	return strings.Join(cols, ", ")
 }
 
+// filterCollation makes free-text filters match whatever the letter case ("acme, inc."
+// finds "Acme, Inc."), as the sort indexes on such columns already compare.
+func (f *Field) filterCollation() string {
+	if f.Kind == Text || f.Kind == Email {
+		return " COLLATE NOCASE"
+	}
+	return ""
+}
+
 // from builds the FROM and WHERE clauses of q. Every statement's WHERE starts with
 // campaign_id = ?: a query can only ever narrow one campaign's rows.
 func (c *Collection) from(campaignID string, q Query, plan searchPlan) (string, []any) {
@@ -167,7 +176,8 @@ func (c *Collection) from(campaignID string, q Query, plan searchPlan) (string, 
 		if len(vals) == 0 {
 			continue
 		}
-		b.WriteString(" AND " + f.Column + " IN (?" + strings.Repeat(", ?", len(vals)-1) + ")")
+		b.WriteString(" AND " + f.Column + f.filterCollation() + " IN (?" +
+			strings.Repeat(", ?", len(vals)-1) + ")")
 		args = append(args, vals...)
 	}
 	if q.SourceRunID != "" {

@@ -501,6 +501,8 @@ func TestFiltersAndSearch(t *testing.T) {
 		// Free text keeps its commas; several values repeat the parameter.
 		{"company=Acme%2C+Inc.", []string{"Ann Acme"}},
 		{"company=Acme", nil},
+		// Whole values match whatever their letter case.
+		{"company=oak+PARTNERS", []string{"Mario Rossi"}},
 		{"company=Acme%2C+Inc.&company=Oak+Partners", []string{"Ann Acme", "Mario Rossi"}},
 	}
 	plans := []struct {

@@ -153,5 +153,6 @@ func filterDoc(col *data.Collection, f *data.Field) string {
 	if col.FilterSplits(f) {
 		return "equal to one of these comma-separated values; the parameter may also be repeated"
 	}
-	return "equal to this text, commas included; repeat the parameter for several values"
+	return "equal to this text in any letter case, commas included; repeat the parameter " +
+		"for several values"
 }

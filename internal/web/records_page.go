@@ -235,6 +235,15 @@ func recordRow(col *data.Collection, cur campaign.Campaign, base string,
 		}
 	}
 	row.Cells = append(row.Cells, r.CreatedAt.In(loc).Format("2 Jan 2006 15:04"))
+	if row.Cells[0] == "" {
+		// The row's link names it by whatever it has, such as a lead known by phone alone.
+		for _, name := range slices.Concat(col.Summary, col.KeyFields) {
+			if t := strings.TrimSpace(cellText(r, name, loc)); t != "" {
+				row.Cells[0] = t
+				break
+			}
+		}
+	}
 	if len(row.Cells[0]) > 120 {
 		row.Cells[0] = string([]rune(row.Cells[0])[:117]) + "…"
 	}
@@ -464,7 +473,7 @@ func (s *Server) recordCreatePage(col *data.Collection) echo.HandlerFunc {
 		if errors.Is(err, derrors.Conflict) {
 			form := recordForm(c, col, nil, pageBase(cur, col), true)
 			refillForm(&form, vals, col.DuplicateError(vals))
-			return s.renderNewRecord(c, http.StatusConflict, cur, col, form)
+			return s.renderNewRecord(c, http.StatusUnprocessableEntity, cur, col, form)
 		}
 		if err != nil {
 			return err
@@ -718,12 +727,16 @@ func (s *Server) recordBulkPage(col *data.Collection) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		msg := bulkDone(col, ch, out.Changed)
+		kind, msg := "success", bulkDone(col, ch, out.Changed)
 		if len(out.Skipped) > 0 {
-			msg += fmt.Sprintf(" %d left as they were (%s).", len(out.Skipped),
+			left := fmt.Sprintf("%d left as they were (%s).", len(out.Skipped),
 				out.Skipped[0].Reason)
+			msg += " " + left
+			if out.Changed == 0 {
+				kind, msg = "error", "Nothing changed: "+left
+			}
 		}
-		s.flash(c, "success", msg)
+		s.flash(c, kind, msg)
 		return redirectAfter(c, back)
 	}
 }

@@ -275,7 +275,7 @@ func TestDataFormsPlaceRefusalsBesideTheirField(t *testing.T) {
 	}
 	res, page := b.do("POST", base, url.Values{"name": {"Second"},
 		"email": {"Taken@example.com"}}, false)
-	if res.StatusCode != http.StatusConflict || !strings.Contains(page,
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page,
 		`another lead in this campaign has the same email`) ||
 		!strings.Contains(page, `data-testid="error-email"`) {
 		t.Errorf("a duplicate email: %d, shown beside the email %v", res.StatusCode,

@@ -223,8 +223,9 @@
   });
 
   // A filter form ([data-filter-form]) refreshes its table through htmx on one event,
-  // "filters-changed", which it gets at once when a drop-down changes and 300 ms after
-  // typing stops in any of its text boxes.
+  // "filters-changed", which it gets 300 ms after typing stops in its search box, and at
+  // once when a drop-down or a text filter changes (a text filter matches whole values, so
+  // it waits for Enter or for the box to be left rather than asking after every letter).
   // A form asks again only when what it would ask differs from its last question.
   var filterTimer = null;
   function formQuery(form) {
@@ -242,10 +243,10 @@
     }, wait);
   }
   document.addEventListener('input', function (e) {
-    if (e.target.tagName !== 'SELECT') filtersChanged(e, 300);
+    if (e.target.type === 'search') filtersChanged(e, 300);
   });
   document.addEventListener('change', function (e) {
-    if (e.target.tagName === 'SELECT') filtersChanged(e, 0);
+    if (e.target.tagName === 'SELECT' || e.target.type === 'text') filtersChanged(e, 0);
   });
 
   // Going back or forward restores the page from htmx's history, whose copy holds the
