@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -123,6 +124,10 @@ func TestDataPagesInTheBrowser(t *testing.T) {
 			`[...document.querySelectorAll('[data-testid="record-link"]')].map(a => a.textContent.trim())`))
 		if diff := cmp.Diff([]string{"Text Filter Acme, Inc."}, names); diff != "" {
 			t.Errorf("leads of company %q that are qualified (-want +got):\n%s", "Acme, Inc.", diff)
+		}
+		// The address names only the filters in use.
+		if loc := location(t, ctx); regexp.MustCompile(`[?&][^=&]+=(&|$)`).MatchString(loc) {
+			t.Errorf("the address carries empty filters: %s", loc)
 		}
 
 		// Back to before the status was chosen: the fields show what the address holds.

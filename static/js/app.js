@@ -267,6 +267,23 @@
   }
   document.body.addEventListener('htmx:historyRestore', syncFilters);
 
+  // A filter form leaves its empty fields out of the address it asks for and pushes, so
+  // that the address holds only the filters in use.
+  document.body.addEventListener('htmx:configRequest', function (e) {
+    if (!e.detail.elt.matches || !e.detail.elt.matches('[data-filter-form]')) return;
+    var params = e.detail.parameters;
+    Object.keys(params).forEach(function (name) {
+      var value = params[name];
+      if (Array.isArray(value)) {
+        var kept = value.filter(function (v) { return v !== ''; });
+        if (kept.length !== value.length) params[name] = kept;
+        if (kept.length === 0) delete params[name];
+      } else if (value === '') {
+        delete params[name];
+      }
+    });
+  });
+
   // Choosing a colour in the picker chooses the custom colour over the presets.
   document.addEventListener('input', function (e) {
     if (!e.target.matches('input[name="color_custom"]')) return;
