@@ -171,6 +171,24 @@ func (c *Collection) touchesOneOf(patch Values) bool {
 	return false
 }
 
+// requeue clears the times the workflow's steps stamped when patch sends cur back to the
+// status the workflow starts from, so that a post waiting again for review does not still
+// read as approved or posted at some time. Times given in patch are kept.
+func (c *Collection) requeue(cur Record, patch Values) {
+	if len(c.Actions) == 0 || len(c.Actions[0].From) == 0 {
+		return
+	}
+	start := c.Actions[0].From[0]
+	if to, _ := patch[c.Status].(string); to != start || cur.Text(c.Status) == start {
+		return
+	}
+	for _, a := range c.Actions {
+		if _, given := patch[a.Stamp]; a.Stamp != "" && !given {
+			patch[a.Stamp] = nil
+		}
+	}
+}
+
 // StepTo is the workflow step that leaves a row at status, when status is one that only a
 // step may set (approved, rejected, posted). Changing a row's status to it any other way
 // runs that step, with its checks, time stamp and feed entry.

@@ -529,15 +529,16 @@ func (s *Store) updateRecord(ctx context.Context, sc access.Scope, c *Collection
 	patch Values) (Record, error) {
 	var rec Record
 	err := s.db.Tx(ctx, func(tx *database.Tx) error {
-		if a, ok := c.StepTo(patch[c.Status]); ok {
+		if _, sets := patch[c.Status]; sets && len(c.Actions) > 0 {
 			cur, err := c.get(ctx, tx, sc.CampaignID(), id)
 			if err != nil {
 				return err
 			}
-			if cur.Text(c.Status) != a.To {
+			if a, ok := c.StepTo(patch[c.Status]); ok && cur.Text(c.Status) != a.To {
 				rec, err = s.step(ctx, tx, sc, c, cur, a, patch)
 				return err
 			}
+			c.requeue(cur, patch)
 		}
 		days := &touched{}
 		var err error
@@ -829,7 +830,9 @@ func (s *Store) changeOne(ctx context.Context, tx *database.Tx, sc access.Scope,
 		if cur.Text(c.Status) == ch.Status {
 			return "already " + ch.Status, nil
 		}
-		_, err := s.update(ctx, tx, sc, c, id, Values{c.Status: ch.Status}, days)
+		patch := Values{c.Status: ch.Status}
+		c.requeue(cur, patch)
+		_, err := s.update(ctx, tx, sc, c, id, patch, days)
 		return "", err
 	}
 	a, _ := c.Action(ch.Action)

@@ -715,6 +715,16 @@ func TestStatusChangesFollowTheReviewWorkflow(t *testing.T) {
 		input(t, map[string]any{"status": "skipped"})); err != nil {
 		t.Errorf("skipping a post: %v", err)
 	}
+	// Sent back for review, a post no longer reads as approved or posted.
+	requeued, err := f.store.UpdateRecord(ctx, f.a, data.ContentQueue, post.ID,
+		input(t, map[string]any{"status": "pending"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if requeued.Get("approvedAt") != nil || requeued.Get("postedAt") != nil {
+		t.Errorf("back to pending: approvedAt %v, postedAt %v", requeued.Get("approvedAt"),
+			requeued.Get("postedAt"))
+	}
 }
 
 func TestALeadKeepsAWayToReachIt(t *testing.T) {
