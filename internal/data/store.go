@@ -918,6 +918,9 @@ func (r Record) Summary() string {
 	return s
 }
 
+// CountOf says how many of noun there are in words: "1 duplicate", "3 records".
+func CountOf(n int, noun string) string { return plural(n, noun) }
+
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun

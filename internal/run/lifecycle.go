@@ -11,6 +11,7 @@ import (
 
 	"github.com/clawops/clawops/internal/access"
 	"github.com/clawops/clawops/internal/activity"
+	"github.com/clawops/clawops/internal/data"
 	"github.com/clawops/clawops/internal/database"
 	"github.com/clawops/clawops/internal/event"
 )
@@ -268,18 +269,10 @@ func ingestedDetail(r Run) string {
 		skipped += n
 	}
 	if skipped > 0 {
-		if skipped == 1 {
-			d += " 1 duplicate skipped."
-		} else {
-			d += fmt.Sprintf(" %d duplicates skipped.", skipped)
-		}
+		d += " " + data.CountOf(skipped, "duplicate") + " skipped."
 	}
 	if n := len(r.RejectedRecords); n > 0 {
-		if n == 1 {
-			d += " 1 record rejected; the run lists why."
-		} else {
-			d += fmt.Sprintf(" %d records rejected; the run lists why.", n)
-		}
+		d += " " + data.CountOf(n, "record") + " rejected; the run lists why."
 	}
 	return d
 }

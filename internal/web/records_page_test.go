@@ -292,7 +292,8 @@ func TestDataFormsPlaceRefusalsBesideTheirField(t *testing.T) {
 	post := s.Do("POST", api+"content-queue", admin, map[string]any{"platform": "linkedin",
 		"content": "Workflow check"}).JSON(t)
 	id, _ := post["id"].(string)
-	if _, page := b.do("GET", "/c/saas-cold-outreach/content/"+id, nil, false); !strings.Contains(page, `data-testid="step-approve"`) ||
+	_, page = b.do("GET", "/c/saas-cold-outreach/content/"+id, nil, false)
+	if !strings.Contains(page, `data-testid="step-approve"`) ||
 		!strings.Contains(page, `data-testid="record-preview"`) || !strings.Contains(page, "Workflow check") {
 		t.Error("a pending post's page lacks its approve button or its draft as it will read")
 	}
@@ -301,7 +302,8 @@ func TestDataFormsPlaceRefusalsBesideTheirField(t *testing.T) {
 		"Only approved posts can be posted; this one is pending.") {
 		t.Errorf("PUT status posted on a pending post: %d %s", res2.Status, res2.Body)
 	}
-	if res2 = s.Do("PUT", api+"content-queue/"+id, admin, map[string]any{"status": "approved"}); res2.Status != http.StatusOK || res2.JSON(t)["approvedAt"] == nil {
+	res2 = s.Do("PUT", api+"content-queue/"+id, admin, map[string]any{"status": "approved"})
+	if res2.Status != http.StatusOK || res2.JSON(t)["approvedAt"] == nil {
 		t.Errorf("PUT status approved: %d %s", res2.Status, res2.Body)
 	}
 	content := "/c/saas-cold-outreach/content"
