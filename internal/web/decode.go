@@ -71,8 +71,13 @@ func readBody(c echo.Context) ([]byte, error) {
 	if err := checkText(body); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSpace(body), nil
+	return trimJSONSpace(body), nil
 }
+
+// trimJSONSpace cuts the white space JSON allows around a value: space, tab, line feed and
+// carriage return. bytes.TrimSpace would also cut Unicode spaces such as a form feed, which
+// JSON does not allow, and so accept a body that is not JSON text.
+func trimJSONSpace(body []byte) []byte { return bytes.Trim(body, " \t\n\r") }
 
 // checkText refuses a JSON body with a string that is not UTF-8 or holds the escape \u0000.
 // Raw NUL bytes and bad bytes outside strings are left to the decoder, which refuses them as

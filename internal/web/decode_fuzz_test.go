@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -90,7 +89,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		var dst fuzzRequest
 		err := checkText(body)
 		if err == nil {
-			err = decodeObject(bytes.TrimSpace(body), &dst)
+			err = decodeObject(trimJSONSpace(body), &dst)
 		}
 		if err != nil {
 			status, answer := classify(err)
